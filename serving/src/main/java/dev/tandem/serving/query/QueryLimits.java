@@ -14,7 +14,7 @@ public final class QueryLimits {
     public static final int MAX_TOP_LIMIT = 1_000;
     public static final int DEFAULT_TOP_LIMIT = 10;
     /** Longest raw query string accepted. */
-    public static final int MAX_QUERY_LENGTH = 8_192;
+    public static final int MAX_QUERY_LENGTH = 4_096;
 
     private QueryLimits() {
     }

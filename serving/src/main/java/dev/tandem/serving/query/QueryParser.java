@@ -191,8 +191,9 @@ public final class QueryParser {
             if (v == null) {
                 continue;
             }
-            Set<String> values = new LinkedHashSet<>(Arrays.asList(v.split(",", -1)));
-            if (values.size() > QueryLimits.MAX_FILTER_VALUES) {
+            String[] raw = v.split(",", -1);
+            Set<String> values = new LinkedHashSet<>(Arrays.asList(raw));
+            if (raw.length > QueryLimits.MAX_FILTER_VALUES) {
                 throw badParameter("at most " + QueryLimits.MAX_FILTER_VALUES + " values for " + dim);
             }
             for (String x : values) {

@@ -227,12 +227,13 @@ class MergeTest {
 
     @Test
     void anAnswerOverTheRowLimitIsRefused() {
-        InMemoryRealtimeStore rt = new InMemoryRealtimeStore();
         Aggregate one = Views.SEARCH_TERMS_DAILY.zero().setLong("occurrences", 1);
+        List<InMemoryRealtimeStore.Record> records = new java.util.ArrayList<>();
         for (int i = 0; i < QueryLimits.MAX_GROUPS + 5; i++) {
-            rt.put(new dev.tandem.core.view.RealtimeCodec.RealtimeKey("search_terms_daily",
-                    new ViewKey(List.of("t" + i), START), START), one);
+            records.add(new InMemoryRealtimeStore.Record(dev.tandem.core.view.RealtimeCodec.encodeKey("search_terms_daily",
+                    new ViewKey(List.of("t" + i), START), START), dev.tandem.core.view.RealtimeCodec.encodeValue(one), START));
         }
+        InMemoryRealtimeStore rt = new InMemoryRealtimeStore().putRecords(records);
         QueryService svc = service(BatchSnapshot.none(0), rt);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> svc.series(all(Views.SEARCH_TERMS_DAILY)))
                 .isInstanceOf(QueryException.class).hasMessageContaining("10000 series");
