@@ -1,6 +1,9 @@
 package dev.tandem.serving.batch;
 
 import dev.tandem.core.view.Aggregate;
+import dev.tandem.core.view.Hll;
+import dev.tandem.core.view.MetricDefinition;
+import dev.tandem.core.view.MetricKind;
 import dev.tandem.core.view.ViewDefinition;
 import dev.tandem.core.view.ViewKey;
 
@@ -22,14 +25,25 @@ public final class ViewIndex {
     private final long[] buckets;
     private final ViewKey[] keys;
     private final Aggregate[] values;
+    /** Per row, the rounded estimate of each distinct metric (by metric index), computed once at load. */
+    private final long[][] estimates;
 
     private ViewIndex(ViewDefinition view, ViewKey[] keys, Aggregate[] values) {
         this.view = view;
         this.keys = keys;
         this.values = values;
         this.buckets = new long[keys.length];
+        this.estimates = new long[keys.length][];
+        List<MetricDefinition> metrics = view.metrics();
         for (int i = 0; i < keys.length; i++) {
             buckets[i] = keys[i].bucketStart();
+            long[] e = new long[metrics.size()];
+            for (int m = 0; m < e.length; m++) {
+                if (metrics.get(m).kind() == MetricKind.DISTINCT) {
+                    e[m] = Hll.estimateCount(values[i].sketch(metrics.get(m).name()));
+                }
+            }
+            estimates[i] = e;
         }
     }
 
@@ -67,7 +81,7 @@ public final class ViewIndex {
     /** Visits the rows with {@code from <= bucket_start < to}, in key order. */
     public void scan(long from, long to, RowVisitor visitor) {
         for (int i = lowerBound(from); i < keys.length && buckets[i] < to; i++) {
-            visitor.visit(keys[i], values[i]);
+            visitor.visit(keys[i], values[i], estimates[i]);
         }
     }
 
@@ -90,9 +104,9 @@ public final class ViewIndex {
         return lo;
     }
 
-    /** Receives one stored row. */
+    /** Receives one stored row with its precomputed distinct estimates (by metric index; read only). */
     @FunctionalInterface
     public interface RowVisitor {
-        void visit(ViewKey key, Aggregate value);
+        void visit(ViewKey key, Aggregate value, long[] distinctEstimates);
     }
 }

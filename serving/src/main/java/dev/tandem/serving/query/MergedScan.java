@@ -23,10 +23,15 @@ public final class MergedScan {
     private MergedScan() {
     }
 
-    /** Receives one merged key; the aggregate is a fresh copy the receiver may keep and mutate. */
+    /**
+     * Receives one merged key. When {@code estimates} is null the aggregate is a fresh copy the
+     * receiver may keep and mutate; otherwise it is the batch version's stored aggregate (the key
+     * has no realtime tag at or above H, so {@code LayerMerge} would return a copy of it), read
+     * only, with its distinct estimates precomputed by metric index.
+     */
     @FunctionalInterface
     public interface Sink {
-        void accept(ViewKey key, Aggregate merged);
+        void accept(ViewKey key, Aggregate merged, long[] estimates);
     }
 
     public static void scan(ViewDefinition view, BatchSnapshot batch, RealtimeSnapshot realtime,
@@ -34,10 +39,14 @@ public final class MergedScan {
         long cutoff = batch.cutoff();
         ViewIndex index = batch.view(view);
         Set<String>[] byPosition = filterByPosition(view, filters);
-        index.scan(from, to, (key, stored) -> {
+        index.scan(from, to, (key, stored, estimates) -> {
             if (matches(byPosition, key.dims())) {
-                LayerMerge.merge(view, stored, cutoff, realtime.tags(view, key.dims(), key.bucketStart()))
-                        .ifPresent(m -> sink.accept(key, m));
+                Map<Long, Aggregate> tags = realtime.tags(view, key.dims(), key.bucketStart());
+                if (hasTagAtOrAbove(tags, cutoff)) {
+                    LayerMerge.merge(view, stored, cutoff, tags).ifPresent(m -> sink.accept(key, m, null));
+                } else {
+                    sink.accept(key, stored, estimates); // batch ⊕ nothing: no copy needed
+                }
             }
         });
         for (Map.Entry<Long, Map<List<String>, Map<Long, Aggregate>>> bucket : realtime.range(view, from, to).entrySet()) {
@@ -49,9 +58,18 @@ public final class MergedScan {
                 if (index.get(key) != null) {
                     continue; // merged above with its batch value
                 }
-                LayerMerge.merge(view, null, cutoff, e.getValue()).ifPresent(m -> sink.accept(key, m));
+                LayerMerge.merge(view, null, cutoff, e.getValue()).ifPresent(m -> sink.accept(key, m, null));
             }
         }
+    }
+
+    private static boolean hasTagAtOrAbove(Map<Long, Aggregate> tags, long cutoff) {
+        for (Long t : tags.keySet()) {
+            if (t >= cutoff) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package dev.tandem.serving.query;
 
 import dev.tandem.core.view.Aggregate;
+import dev.tandem.core.view.Hll;
 import dev.tandem.core.view.MetricDefinition;
 import dev.tandem.core.view.MetricKind;
 import dev.tandem.core.view.ViewDefinition;
@@ -54,7 +55,10 @@ public final class Metrics {
             long imp = a.longValue("impressions");
             return imp == 0 ? null : (double) a.longValue("attributed_clicks") / imp;
         }
-        return a.value(name);
+        ViewDefinition view = a.view();
+        return view.metrics().get(view.metricIndex(name)).kind() == MetricKind.DISTINCT
+                ? Hll.estimateCount(a.sketch(name))
+                : a.longValue(name);
     }
 
     /** A sortable number for top-N; null ctr sorts last. */

@@ -61,6 +61,36 @@ public final class QueryService {
     private record Group(long bucket, List<String> dims) {
     }
 
+    /**
+     * A roll-up accumulator. It starts either with its own aggregate or with a borrowed one from
+     * the batch index (with that row's precomputed estimates), and copies a borrowed aggregate
+     * only when something must be merged into it.
+     */
+    private static final class Acc {
+        Aggregate value;
+        long[] borrowedEstimates;
+
+        Acc(Aggregate value, long[] borrowedEstimates) {
+            this.value = value;
+            this.borrowedEstimates = borrowedEstimates;
+        }
+
+        void add(Aggregate other) {
+            if (borrowedEstimates != null) {
+                value = value.copy();
+                borrowedEstimates = null;
+            }
+            value.merge(other);
+        }
+
+        Object metric(String name) {
+            if (borrowedEstimates != null && !Metrics.isDerived(name) && Metrics.isDistinct(value.view(), name)) {
+                return borrowedEstimates[value.view().metricIndex(name)];
+            }
+            return Metrics.value(value, name);
+        }
+    }
+
     public SeriesAnswer series(SeriesQuery q) {
         BatchSnapshot b = batch.current();
         RealtimeSnapshot r = realtime.snapshot();
@@ -70,14 +100,14 @@ public final class QueryService {
         boolean identity = keep.length == dimNames.size() && q.granularity() == view.granularity()
                 && isIdentityOrder(keep);
         Granularity g = q.granularity();
-        Map<Group, Aggregate> acc = new HashMap<>();
+        Map<Group, Acc> acc = new HashMap<>();
         Map<List<String>, Boolean> series = new HashMap<>();
-        MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged) -> {
+        MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
             List<String> dims = identity ? key.dims() : pick(key.dims(), keep);
             Group grp = new Group(g.bucketStart(key.bucketStart()), dims);
-            Aggregate prev = acc.putIfAbsent(grp, merged);
+            Acc prev = acc.putIfAbsent(grp, new Acc(merged, estimates));
             if (prev != null) {
-                prev.merge(merged);
+                prev.add(merged);
             } else {
                 if (acc.size() > QueryLimits.MAX_ROWS) {
                     throw QueryException.tooLarge("the answer would hold more than " + QueryLimits.MAX_ROWS
@@ -89,18 +119,19 @@ public final class QueryService {
                 }
             }
         });
-        List<Map.Entry<Group, Aggregate>> sorted = new ArrayList<>(acc.entrySet());
-        sorted.sort(Comparator.comparing((Map.Entry<Group, Aggregate> e) -> e.getKey().bucket())
+        List<Map.Entry<Group, Acc>> sorted = new ArrayList<>(acc.entrySet());
+        sorted.sort(Comparator.comparing((Map.Entry<Group, Acc> e) -> e.getKey().bucket())
                 .thenComparing(e -> e.getKey().dims(), QueryService::compareDims));
         List<Map<String, Object>> rows = new ArrayList<>(sorted.size());
-        for (Map.Entry<Group, Aggregate> e : sorted) {
+        Map<Long, String> isoCache = new HashMap<>();
+        for (Map.Entry<Group, Acc> e : sorted) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("bucket_start", Iso.format(e.getKey().bucket()));
+            row.put("bucket_start", isoCache.computeIfAbsent(e.getKey().bucket(), Iso::format));
             for (int i = 0; i < q.groupBy().size(); i++) {
                 row.put(q.groupBy().get(i), e.getKey().dims().get(i));
             }
             for (String m : q.metrics()) {
-                row.put(m, Metrics.value(e.getValue(), m));
+                row.put(m, e.getValue().metric(m));
             }
             rows.add(row);
         }
@@ -112,13 +143,15 @@ public final class QueryService {
         BatchSnapshot b = batch.current();
         RealtimeSnapshot r = realtime.snapshot();
         ViewDefinition view = q.view();
-        Map<List<String>, Aggregate> acc = new HashMap<>();
-        MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged) -> {
-            Aggregate prev = acc.putIfAbsent(key.dims(), merged);
+        Map<List<String>, Acc> accs = new HashMap<>();
+        MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
+            Acc prev = accs.putIfAbsent(key.dims(), new Acc(merged, estimates));
             if (prev != null) {
-                prev.merge(merged);
+                prev.add(merged);
             }
         });
+        Map<List<String>, Aggregate> acc = new HashMap<>();
+        accs.forEach((k, v) -> acc.put(k, v.value));
         List<Map.Entry<List<String>, Aggregate>> sorted = new ArrayList<>(acc.entrySet());
         sorted.sort(Comparator.comparingDouble((Map.Entry<List<String>, Aggregate> e) -> -Metrics.sortValue(e.getValue(), q.by()))
                 .thenComparing(Map.Entry::getKey, QueryService::compareDims));

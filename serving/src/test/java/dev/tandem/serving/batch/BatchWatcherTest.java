@@ -45,7 +45,7 @@ class BatchWatcherTest {
 
     static Map<ViewKey, Aggregate> rowsOf(ViewIndex idx) {
         Map<ViewKey, Aggregate> out = new TreeMap<>();
-        idx.scan(Long.MIN_VALUE, Long.MAX_VALUE, out::put);
+        idx.scan(Long.MIN_VALUE, Long.MAX_VALUE, (k, a, e) -> out.put(k, a));
         return out;
     }
 
@@ -87,7 +87,7 @@ class BatchWatcherTest {
             long from = START + 5 * 3_600_000L;
             long to = START + 9 * 3_600_000L;
             List<ViewKey> seen = new ArrayList<>();
-            idx.scan(from, to, (k, a) -> seen.add(k));
+            idx.scan(from, to, (k, a, e) -> seen.add(k));
             List<ViewKey> expected = idx.keys().stream().filter(k -> k.bucketStart() >= from && k.bucketStart() < to).toList();
             assertThat(expected).isNotEmpty();
             assertThat(seen).containsExactlyElementsOf(expected);
@@ -148,7 +148,7 @@ class BatchWatcherTest {
                         BatchSnapshot s = w.current();
                         long[] sum = {0};
                         s.view(Views.CAMPAIGN_HOURLY).scan(Long.MIN_VALUE, Long.MAX_VALUE,
-                                (k, a) -> sum[0] += a.longValue("impressions"));
+                                (k, a, e) -> sum[0] += a.longValue("impressions"));
                         if (sum[0] != impressionsByCutoff.get(s.cutoff())) {
                             failure.set("mixed read: cutoff " + s.cutoff() + " sum " + sum[0]);
                         }
