@@ -91,9 +91,32 @@ public final class QueryService {
         }
     }
 
+    /**
+     * The two snapshots one query reads, taken together. Answers are a pure function of the query
+     * and these, so {@link #token()} can key an answer cache.
+     */
+    public record Snapshots(BatchSnapshot batch, RealtimeSnapshot realtime, boolean realtimeReady) {
+        public String token() {
+            return batch.runId() + "@" + batch.loadedAt() + "#" + System.identityHashCode(batch) + "/rt" + realtime.version()
+                    + "#" + System.identityHashCode(realtime) + (realtimeReady ? "" : "/replaying");
+        }
+    }
+
+    public Snapshots snapshots() {
+        return new Snapshots(batch.current(), realtime.snapshot(), realtime.ready());
+    }
+
     public SeriesAnswer series(SeriesQuery q) {
-        BatchSnapshot b = batch.current();
-        RealtimeSnapshot r = realtime.snapshot();
+        return series(q, snapshots());
+    }
+
+    public TopAnswer top(TopQuery q) {
+        return top(q, snapshots());
+    }
+
+    public SeriesAnswer series(SeriesQuery q, Snapshots snaps) {
+        BatchSnapshot b = snaps.batch();
+        RealtimeSnapshot r = snaps.realtime();
         ViewDefinition view = q.view();
         List<String> dimNames = view.dimensionNames();
         int[] keep = q.groupBy().stream().mapToInt(dimNames::indexOf).toArray();
@@ -136,12 +159,12 @@ public final class QueryService {
             rows.add(row);
         }
         return new SeriesAnswer(view.name(), g.name().toLowerCase(Locale.ROOT), Iso.format(q.from()), Iso.format(q.to()),
-                batchRef(b), Coverage.of(b, r).warnings(realtime.ready()), q.groupBy(), q.metrics(), rows);
+                batchRef(b), Coverage.of(b, r).warnings(snaps.realtimeReady()), q.groupBy(), q.metrics(), rows);
     }
 
-    public TopAnswer top(TopQuery q) {
-        BatchSnapshot b = batch.current();
-        RealtimeSnapshot r = realtime.snapshot();
+    public TopAnswer top(TopQuery q, Snapshots snaps) {
+        BatchSnapshot b = snaps.batch();
+        RealtimeSnapshot r = snaps.realtime();
         ViewDefinition view = q.view();
         Map<List<String>, Acc> accs = new HashMap<>();
         MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
@@ -170,7 +193,7 @@ public final class QueryService {
             rows.add(row);
         }
         return new TopAnswer(view.name(), Iso.format(q.from()), Iso.format(q.to()), q.by(), q.limit(), batchRef(b),
-                Coverage.of(b, r).warnings(realtime.ready()), rows);
+                Coverage.of(b, r).warnings(snaps.realtimeReady()), rows);
     }
 
     /** {@code GET /api/v1/views}: the views and what can be asked of them. */

@@ -258,6 +258,29 @@ class ApiTest {
     }
 
     @Test
+    void repeatedQueriesFollowNewSnapshotsDespiteTheAnswerCache() throws IOException, InterruptedException {
+        String url = "/api/v1/views/search_terms_daily/series?" + range() + "&term=cachetest&groupBy=";
+        assertThat(ok(get(url)).get("rows")).isEmpty();
+        assertThat(ok(get(url)).get("rows")).isEmpty();
+        long day = Math.floorDiv(end, IngestTags.DAY_MS) * IngestTags.DAY_MS;
+        realtime.put(new dev.tandem.core.view.RealtimeCodec.RealtimeKey("search_terms_daily",
+                new ViewKey(List.of("cachetest"), day), end), Views.SEARCH_TERMS_DAILY.zero().setLong("occurrences", 3));
+        try {
+            JsonNode rows = ok(get(url)).get("rows");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).get("occurrences").asLong()).isEqualTo(3);
+            AtomicReference<BatchSnapshot> before = new AtomicReference<>(batch.get());
+            batch.set(Layers.batch(tables, cutoff, "20261121T020000Z-test-00a2"));
+            assertThat(ok(get(url)).get("batch").get("run").asText()).isEqualTo("20261121T020000Z-test-00a2");
+            batch.set(before.get());
+        } finally {
+            realtime.put(new dev.tandem.core.view.RealtimeCodec.RealtimeKey("search_terms_daily",
+                    new ViewKey(List.of("cachetest"), day), end), null);
+        }
+        assertThat(ok(get(url)).get("rows")).isEmpty();
+    }
+
+    @Test
     void dashboardIsServedAtTheRoot() throws IOException, InterruptedException {
         HttpResponse<String> r = get("/");
         assertThat(r.statusCode()).isEqualTo(200);
