@@ -158,17 +158,32 @@ public final class ServingBenchmark {
                 return null;
             }));
         }
-        CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(seconds + 30L, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.out.println("open loop: not every request finished within " + (seconds + 30) + " s after the last send");
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long unfinished = inflight.stream().filter(f -> !f.isDone()).count();
+        for (int i = 0; i < total; i++) {
+            if (!inflight.get(i).isDone()) {
+                latency[i] = Long.MAX_VALUE; // counted as slower than anything measured
+            }
+        }
         Arrays.sort(latency);
-        System.out.printf("open loop %d req/s for %d s: %d requests in %.1f s, errors %d, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                rate, seconds, total, elapsed, errors.get(), latency[total / 2] / 1e6, latency[(int) (total * 0.9)] / 1e6,
-                latency[(int) (total * 0.99)] / 1e6, latency[total - 1] / 1e6);
+        System.out.printf("open loop %d req/s for %d s: %d requests in %.1f s, errors %d, unfinished %d, p50 %s, p90 %s, p99 %s, max %s%n",
+                rate, seconds, total, elapsed, errors.get(), unfinished, ms(latency[total / 2]), ms(latency[(int) (total * 0.9)]),
+                ms(latency[(int) (total * 0.99)]), ms(latency[total - 1]));
+        System.out.flush();
 
         // closed loop: saturation
         double rps = closedLoop(client, req, concurrency, seconds);
         System.out.printf("closed loop, %d connections for %d s: %.0f req/s%n", concurrency, seconds, rps);
         System.exit(0);
+    }
+
+    private static String ms(long nanos) {
+        return nanos == Long.MAX_VALUE ? "unfinished" : String.format("%.2f ms", nanos / 1e6);
     }
 
     private static double closedLoop(HttpClient client, HttpRequest req, int concurrency, int seconds) throws Exception {
