@@ -60,4 +60,18 @@ class LocalKafkaTest {
             });
         }
     }
+
+    @Test
+    void movingTheBrokerClockMovesIngestTime() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(dir)) {
+            kafka.clock().advance(java.time.Duration.ofHours(3));
+            long expectedAtLeast = System.currentTimeMillis() + java.time.Duration.ofHours(3).toMillis();
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                RecordMetadata m = p.send(new ProducerRecord<>(Topics.EVENTS, "k", "v")).get();
+                assertThat(m.timestamp()).isBetween(expectedAtLeast, expectedAtLeast + 60_000);
+            }
+        }
+    }
 }
