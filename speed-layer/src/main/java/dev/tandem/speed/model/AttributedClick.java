@@ -5,7 +5,8 @@ import dev.tandem.core.view.Fact;
 import dev.tandem.core.view.Facts;
 
 /** The output of the attribution join: what core's {@link Facts#attributedClick} needs. */
-public class AttributedClick {
+public class AttributedClick implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public String clickEventId;
     public String impressionEventId;
     public long clickTime;

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * One record for {@code tandem.realtime-views}: key and value exactly as {@code RealtimeCodec}
  * defines them; a null value is a tombstone.
  */
-public class ChangelogEntry {
+public class ChangelogEntry implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public byte[] key;
     public byte[] value;
 

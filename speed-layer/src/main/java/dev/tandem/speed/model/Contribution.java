@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * aggregation is keyed by; the aggregate travels as {@link Aggregate#toBytes()} so Flink never
  * needs to serialize sketches itself.
  */
-public class Contribution {
+public class Contribution implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public String key;
     public String view;
     public long tag;

@@ -10,7 +10,8 @@ import java.util.Comparator;
  * A valid event with its log position: the flat Flink-POJO twin of core's {@link IngestedEvent}
  * (core's records are not POJOs, and Kryo is slow and fragile for state).
  */
-public class PositionedEvent {
+public class PositionedEvent implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public String eventId;
     public EventType eventType;
     public long eventTime;

@@ -6,7 +6,8 @@ import dev.tandem.core.event.LogRecord;
  * One record of {@code tandem.events} as the source hands it over: the raw value bytes and the
  * record's position (ingest time = the broker's LogAppendTime, partition, offset). A Flink POJO.
  */
-public class RawRecord {
+public class RawRecord implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public byte[] value;
     public long ingestTime;
     public int partition;

@@ -1,7 +1,8 @@
 package dev.tandem.speed.model;
 
 /** A record the speed layer refused: raw bytes, the stable reason code, a detail, and its position. */
-public class Rejected {
+public class Rejected implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public byte[] raw;
     public String reason;
     public String detail;
