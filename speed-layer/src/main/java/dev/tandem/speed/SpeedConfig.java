@@ -26,6 +26,11 @@ public final class SpeedConfig implements Serializable {
      * skew plus fetch latency; see README "Ordering".
      */
     private final long idleWatermarkDelayMs;
+    /**
+     * A partition silent this long lets the watermark follow the wall clock even if its last record
+     * was old (it may have been catching up) or it never had one. Longer than any fetch stall.
+     */
+    private final long idleWatermarkGraceMs;
     /** Periodic watermark emission; dedup and join release records when the watermark passes them. */
     private final long watermarkIntervalMs;
     private final String stateBackend;
@@ -38,7 +43,7 @@ public final class SpeedConfig implements Serializable {
     private final String consumerGroup;
 
     private SpeedConfig(long retentionMs, long emitIntervalMs, long checkpointIntervalMs, long idleWatermarkDelayMs,
-                        long watermarkIntervalMs, String stateBackend, String checkpointDir, int restartAttempts,
+                        long idleWatermarkGraceMs, long watermarkIntervalMs, String stateBackend, String checkpointDir, int restartAttempts,
                         String eventsTopic, String viewsTopic, String dlqTopic, String transactionalIdPrefix,
                         String consumerGroup) {
         if (retentionMs < IngestTags.HOUR_MS) {
@@ -54,6 +59,7 @@ public final class SpeedConfig implements Serializable {
         this.emitIntervalMs = emitIntervalMs;
         this.checkpointIntervalMs = checkpointIntervalMs;
         this.idleWatermarkDelayMs = idleWatermarkDelayMs;
+        this.idleWatermarkGraceMs = Math.max(idleWatermarkGraceMs, idleWatermarkDelayMs);
         this.watermarkIntervalMs = watermarkIntervalMs;
         this.stateBackend = stateBackend;
         this.checkpointDir = checkpointDir;
@@ -66,7 +72,7 @@ public final class SpeedConfig implements Serializable {
     }
 
     public static SpeedConfig defaults() {
-        return new SpeedConfig(Duration.ofHours(48).toMillis(), 500, 1000, 2000, 100, "hashmap", null, 10,
+        return new SpeedConfig(Duration.ofHours(48).toMillis(), 500, 1000, 2000, 15_000, 100, "hashmap", null, 10,
                 Topics.EVENTS, Topics.REALTIME_VIEWS, Topics.EVENTS_DLQ, "tandem-speed", "tandem-speed");
     }
 
@@ -74,6 +80,7 @@ public final class SpeedConfig implements Serializable {
     public long emitIntervalMs() { return emitIntervalMs; }
     public long checkpointIntervalMs() { return checkpointIntervalMs; }
     public long idleWatermarkDelayMs() { return idleWatermarkDelayMs; }
+    public long idleWatermarkGraceMs() { return idleWatermarkGraceMs; }
     public long watermarkIntervalMs() { return watermarkIntervalMs; }
     public String stateBackend() { return stateBackend; }
     public String checkpointDir() { return checkpointDir; }
@@ -85,38 +92,43 @@ public final class SpeedConfig implements Serializable {
     public String consumerGroup() { return consumerGroup; }
 
     public SpeedConfig withRetentionMs(long v) {
-        return new SpeedConfig(v, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, watermarkIntervalMs,
+        return new SpeedConfig(v, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
                 stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
     }
 
     public SpeedConfig withEmitIntervalMs(long v) {
-        return new SpeedConfig(retentionMs, v, checkpointIntervalMs, idleWatermarkDelayMs, watermarkIntervalMs,
+        return new SpeedConfig(retentionMs, v, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
                 stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
     }
 
     public SpeedConfig withCheckpointIntervalMs(long v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, v, idleWatermarkDelayMs, watermarkIntervalMs,
+        return new SpeedConfig(retentionMs, emitIntervalMs, v, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
                 stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
     }
 
     public SpeedConfig withIdleWatermarkDelayMs(long v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, v, watermarkIntervalMs,
+        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, v, idleWatermarkGraceMs, watermarkIntervalMs,
+                stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+    }
+
+    public SpeedConfig withIdleWatermarkGraceMs(long v) {
+        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, v, watermarkIntervalMs,
                 stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
     }
 
     public SpeedConfig withStateBackend(String backend, String dir) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, watermarkIntervalMs,
+        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
                 backend, dir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
     }
 
     public SpeedConfig withRestartAttempts(int v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, watermarkIntervalMs,
+        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
                 stateBackend, checkpointDir, v, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
     }
 
     /** Topic names, the sink's transactional id prefix and the consumer group (tests run several jobs on one broker). */
     public SpeedConfig withTopics(String events, String views, String dlq, String txPrefix, String group) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, watermarkIntervalMs,
+        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
                 stateBackend, checkpointDir, restartAttempts, events, views, dlq, txPrefix, group);
     }
 

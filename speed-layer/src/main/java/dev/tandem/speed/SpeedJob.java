@@ -29,6 +29,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -113,13 +115,27 @@ public final class SpeedJob {
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
-        build(env);
-        return env.execute(JOB_NAME);
+        return execute(env, null);
+    }
+
+    /** Runs to the end (bounded input) or until cancelled; {@code restoreFrom}: a savepoint or retained checkpoint. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env, String restoreFrom) throws Exception {
+        return executeAsync(env, restoreFrom).getJobExecutionResult().get();
     }
 
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        return executeAsync(env, null);
+    }
+
+    /** Submits the job, restoring state from {@code restoreFrom} when it is not null. */
+    public JobClient executeAsync(StreamExecutionEnvironment env, String restoreFrom) throws Exception {
         build(env);
-        return env.executeAsync(JOB_NAME);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(JOB_NAME);
+        if (restoreFrom != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false));
+        }
+        return env.executeAsync(graph);
     }
 
     /** What the pipeline produces: the changelog and the rejected records. */

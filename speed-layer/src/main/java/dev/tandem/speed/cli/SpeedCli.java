@@ -6,7 +6,6 @@ import dev.tandem.speed.SpeedJob;
 import dev.tandem.speed.io.KafkaIo;
 import dev.tandem.speed.logic.IngestTimeWatermarks;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +75,10 @@ public final class SpeedCli implements Callable<Integer> {
                 description = "A silent partition lets the watermark follow the wall clock minus this (default: ${DEFAULT-VALUE}).")
         long idleDelayMs;
 
+        @Option(names = "--idle-watermark-grace", defaultValue = "15000", paramLabel = "MS",
+                description = "A silent partition that was catching up (or never had a record) waits this long first (default: ${DEFAULT-VALUE}).")
+        long idleGraceMs;
+
         @Override
         public Integer call() throws Exception {
             if (bootstrap == null && embeddedKafka == null) {
@@ -90,6 +93,7 @@ public final class SpeedCli implements Callable<Integer> {
                         .withRetentionMs(Duration.ofHours(retentionHours).toMillis())
                         .withEmitIntervalMs(emitIntervalMs)
                         .withIdleWatermarkDelayMs(idleDelayMs)
+                        .withIdleWatermarkGraceMs(idleGraceMs)
                         .withStateBackend(stateBackend, dir);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
@@ -98,19 +102,16 @@ public final class SpeedCli implements Callable<Integer> {
             String servers = kafka != null ? kafka.bootstrapServers() : bootstrap;
             try {
                 Configuration flink = SpeedJob.flinkConfiguration(config);
-                if (restore != null) {
-                    flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
-                }
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
                 env.setParallelism(parallelism);
                 SpeedJob.configure(env, config);
                 SpeedJob job = new SpeedJob(config, KafkaIo.eventsSource(servers, config),
-                        IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs()),
+                        IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs(), config.idleWatermarkGraceMs()),
                         KafkaIo.changelogSink(servers, config), KafkaIo.dlqSink(servers, config));
                 LOG.info("speed layer starting against {}: {}", servers, config);
                 System.out.println("speed layer: " + servers + " " + config.eventsTopic() + " -> " + config.viewsTopic()
                         + " (exactly once, checkpoint every " + checkpointIntervalMs + " ms); Ctrl-C stops it.");
-                job.execute(env);
+                job.execute(env, restore);
                 return 0;
             } finally {
                 if (kafka != null) {

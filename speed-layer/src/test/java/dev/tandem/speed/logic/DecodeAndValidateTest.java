@@ -49,21 +49,55 @@ class DecodeAndValidateTest {
     }
 
     @Test
-    void watermarksFollowIngestTimeAndAnIdlePartitionFollowsTheWallClock() {
+    void aLivePartitionThatFallsSilentLetsTheWatermarkFollowTheWallClock() {
         AtomicLong now = new AtomicLong(1_000_000);
-        IngestTimeWatermarks g = new IngestTimeWatermarks(2000, now::get);
-        List<Long> emitted = new ArrayList<>();
-        WatermarkOutput out = new WatermarkOutput() {
+        IngestTimeWatermarks g = new IngestTimeWatermarks(2000, 10_000, now::get);
+        List<Long> emitted = collect();
+        g.onEvent(new RawRecord(null, 999_500, 0, 0), 999_500, out(emitted)); // appended 0.5 s ago: live
+        g.onPeriodicEmit(out(emitted));
+        now.addAndGet(1999);
+        g.onPeriodicEmit(out(emitted)); // not silent long enough yet
+        now.addAndGet(1);
+        g.onPeriodicEmit(out(emitted));
+        assertThat(emitted).containsExactly(999_499L, 1_000_000L);
+    }
+
+    @Test
+    void aPartitionCatchingUpABacklogWaitsForTheGraceBeforeFollowingTheWallClock() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        IngestTimeWatermarks g = new IngestTimeWatermarks(2000, 10_000, now::get);
+        List<Long> emitted = collect();
+        g.onEvent(new RawRecord(null, 900_000, 0, 0), 900_000, out(emitted)); // 100 s old: a backlog
+        now.addAndGet(9_999);
+        g.onPeriodicEmit(out(emitted));
+        assertThat(emitted).containsExactly(899_999L);
+        now.addAndGet(1);
+        g.onPeriodicEmit(out(emitted));
+        assertThat(emitted).containsExactly(899_999L, 1_008_000L);
+    }
+
+    @Test
+    void aPartitionWithoutRecordsHoldsTheWatermarkForTheGrace() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        IngestTimeWatermarks g = new IngestTimeWatermarks(2000, 10_000, now::get);
+        List<Long> emitted = collect();
+        now.addAndGet(9_999);
+        g.onPeriodicEmit(out(emitted));
+        assertThat(emitted).isEmpty();
+        now.addAndGet(1);
+        g.onPeriodicEmit(out(emitted));
+        assertThat(emitted).containsExactly(1_008_000L);
+    }
+
+    private static List<Long> collect() {
+        return new ArrayList<>();
+    }
+
+    private static WatermarkOutput out(List<Long> emitted) {
+        return new WatermarkOutput() {
             public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark w) { emitted.add(w.getTimestamp()); }
             public void markIdle() { }
             public void markActive() { }
         };
-        g.onEvent(new RawRecord(null, 900_000, 0, 0), 900_000, out);
-        g.onPeriodicEmit(out);
-        now.addAndGet(1999);
-        g.onPeriodicEmit(out); // not idle long enough yet: no change
-        now.addAndGet(1);
-        g.onPeriodicEmit(out);
-        assertThat(emitted).containsExactly(899_999L, 1_000_000L);
     }
 }
