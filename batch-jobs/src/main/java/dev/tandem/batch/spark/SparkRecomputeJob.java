@@ -4,6 +4,7 @@ import dev.tandem.batch.Stages;
 import dev.tandem.core.storage.RunIds;
 import dev.tandem.core.storage.RunManifest;
 import dev.tandem.core.storage.StorageLayout;
+import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.RejectReason;
 import dev.tandem.core.view.Fact;
 import dev.tandem.core.view.ViewDefinition;
@@ -92,13 +93,38 @@ public final class SparkRecomputeJob {
     }
 
     public Outcome run(Mode requested) throws IOException {
-        return run(requested, requested.label());
+        return run(requested, requested.label(), Map.of());
+    }
+
+    /**
+     * Backfill after the master hours in [{@code fromHour}, {@code toHour}) were repaired or
+     * re-imported: a full recompute, published. Full because a repaired hour can change dedup and
+     * attribution of every later hour, and a published version cannot be un-merged; idempotent
+     * because a full run is a function of the master dataset.
+     *
+     * @throws IllegalArgumentException when an hour of the range is not complete or not below the cutoff
+     */
+    public Outcome backfill(long fromHour, long toHour) throws IOException {
+        if (!IngestTags.isHourStart(fromHour) || !IngestTags.isHourStart(toHour) || toHour <= fromHour) {
+            throw new IllegalArgumentException("backfill range must be whole hours with from < to");
+        }
+        Optional<Long> cutoff = layout.cutoff();
+        SortedSet<Long> complete = layout.completeHours();
+        for (long h = fromHour; h < toHour; h += IngestTags.HOUR_MS) {
+            if (!complete.contains(h) || cutoff.isEmpty() || h >= cutoff.get()) {
+                throw new IllegalArgumentException("master hour " + IngestTags.hourLabel(h)
+                        + " of the backfill range is not complete below the cutoff"
+                        + cutoff.map(c -> " " + IngestTags.hourLabel(c)).orElse("") + "; repair or archive it first");
+            }
+        }
+        return run(Mode.FULL, "backfill", Map.of("backfill_from_ms", fromHour, "backfill_to_ms", toHour));
     }
 
     /**
      * @param label the manifest's mode ({@code full}, {@code incremental}, {@code backfill})
+     * @param extraInputs recorded in the manifest's inputs
      */
-    public Outcome run(Mode requested, String label) throws IOException {
+    public Outcome run(Mode requested, String label, Map<String, Long> extraInputs) throws IOException {
         SortedSet<Long> complete = layout.completeHours();
         Optional<Long> cutoff = layout.cutoff();
         if (cutoff.isEmpty()) {
@@ -143,6 +169,7 @@ public final class SparkRecomputeJob {
         SparkViewPipeline pipeline = new SparkViewPipeline(spark, partitions);
         Map<String, Long> inputs = new LinkedHashMap<>();
         inputs.put("hours", (long) hours.size());
+        inputs.putAll(extraInputs);
 
         Dataset<Row> validated;
         try {

@@ -1,5 +1,6 @@
 package dev.tandem.batch.spark;
 
+import dev.tandem.batch.RunAdmin;
 import dev.tandem.batch.testkit.LocalSpark;
 import dev.tandem.batch.testkit.TestMasters;
 import dev.tandem.core.event.IngestedEvent;
@@ -9,6 +10,7 @@ import dev.tandem.core.storage.RunManifest;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.testkit.ViewAssertions;
 import dev.tandem.core.view.Aggregate;
+import dev.tandem.core.view.BatchViewSchema;
 import dev.tandem.core.view.Hll;
 import dev.tandem.core.view.MetricDefinition;
 import dev.tandem.core.view.MetricKind;
@@ -17,6 +19,7 @@ import dev.tandem.core.view.ViewKey;
 import dev.tandem.core.view.Views;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,26 +102,24 @@ class SparkRecomputeTest {
             assertThat(m.rowCounts().get(v.name())).isEqualTo(ref.view(v).batch(h).size());
         }
         assertThat(m.timingsMs()).containsKeys("read_validate", "dedup", "attribution_join", "views", "write", "total");
+        assertStoredLayout(spark, layout, out.runId(), ref, h);
     }
 
-    @Test
-    void storedRowsUseTheBatchViewLayoutWithCoreSketches(SparkSession spark) throws IOException {
-        StorageLayout layout = StorageLayout.at(dir.toString());
-        Evaluation ref = ReferenceEvaluator.evaluate(masterFor(spark, layout, 3, 300));
-        String run = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.FULL).runId();
-        long h = layout.cutoff().orElseThrow();
+    /** Columns and types are core's BatchViewSchema; sketch bytes are core's compact HLL. */
+    private static void assertStoredLayout(SparkSession spark, StorageLayout layout, String run, Evaluation ref, long h) {
         for (ViewDefinition v : Views.ALL) {
             var df = spark.read().parquet(layout.viewDir(run, v.name()).toString());
-            assertThat(List.of(df.columns())).isEqualTo(dev.tandem.core.view.BatchViewSchema.columns(v));
-            assertThat(df.schema().apply("bucket_start").dataType().typeName()).isEqualTo("timestamp");
+            assertThat(List.of(df.columns())).isEqualTo(BatchViewSchema.columns(v));
+            assertThat(df.schema().apply(BatchViewSchema.BUCKET_START).dataType()).isEqualTo(DataTypes.TimestampType);
+            Row r = df.first();
+            ViewKey k = BatchViewRows.fromRow(v, r)._1();
             for (MetricDefinition m : v.metrics()) {
                 if (m.kind() == MetricKind.DISTINCT) {
-                    Row r = df.first();
-                    ViewKey k = BatchViewRows.fromRow(v, r)._1();
                     byte[] stored = r.getAs(m.column());
-                    // core can read the bytes back, and they estimate what the reference counted
                     assertThat(Hll.estimateCount(Hll.fromBytes(stored)))
                             .isEqualTo(ref.view(v).batch(h).get(k).value(m.name()));
+                } else {
+                    assertThat(r.<Long>getAs(m.column())).isEqualTo(ref.view(v).batch(h).get(k).longValue(m.name()));
                 }
             }
         }
@@ -157,22 +158,6 @@ class SparkRecomputeTest {
         SparkRecomputeJob.Outcome again = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.INCREMENTAL);
         assertThat(again.published()).as("nothing new since the last cutoff").isFalse();
         assertThat(layout.readCurrent()).contains(full.runId());
-    }
-
-    @Test
-    void rerunGivesIdenticalRows(SparkSession spark) throws IOException {
-        StorageLayout layout = StorageLayout.at(dir.toString());
-        masterFor(spark, layout, 5, 400);
-        String a = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.FULL).runId();
-        String b = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.FULL).runId();
-        assertThat(b).isNotEqualTo(a);
-        for (ViewDefinition v : Views.ALL) {
-            SortedMap<ViewKey, Aggregate> ra = rowsOf(spark, layout, a, v);
-            SortedMap<ViewKey, Aggregate> rb = rowsOf(spark, layout, b, v);
-            ViewAssertions.assertSameRows(v.name() + " rerun", ra, rb);
-            assertThat(rb.keySet()).isEqualTo(ra.keySet());
-        }
-        assertThat(layout.readManifest(b).inputs()).isEqualTo(layout.readManifest(a).inputs());
     }
 
     @Test
@@ -217,5 +202,32 @@ class SparkRecomputeTest {
         assertThat(rerun.published()).isTrue();
         assertThat(layout.readCurrent()).contains(rerun.runId());
         assertRunEqualsReference(spark, layout, rerun.runId(), ReferenceEvaluator.evaluate(events), layout.cutoff().orElseThrow());
+
+        // rollback to the earlier version, and forward again
+        RunAdmin admin = new RunAdmin(layout);
+        admin.rollback(served);
+        assertThat(layout.readCurrent()).contains(served);
+        assertThatThrownBy(() -> admin.rollback("20261126T000000Z-spark-dead")).isInstanceOf(IllegalArgumentException.class);
+        List<String> complete = layout.completeRuns();
+        String abandoned = allRunDirs(layout).stream().filter(r -> !complete.contains(r)).findFirst().orElseThrow();
+        assertThatThrownBy(() -> admin.rollback(abandoned)).as("a run without manifest is never published")
+                .isInstanceOf(IllegalArgumentException.class);
+        admin.rollback(rerun.runId());
+
+        // pruning keeps CURRENT, drops older complete runs and the abandoned one
+        List<String> pruned = admin.prune(1);
+        assertThat(pruned).contains(served, abandoned).doesNotContain(rerun.runId());
+        assertThat(allRunDirs(layout)).containsExactly(rerun.runId());
+        assertThat(layout.readCurrent()).contains(rerun.runId());
+        assertRunEqualsReference(spark, layout, rerun.runId(), ReferenceEvaluator.evaluate(events), layout.cutoff().orElseThrow());
+    }
+
+    static List<String> allRunDirs(StorageLayout layout) throws IOException {
+        List<String> out = new java.util.ArrayList<>();
+        for (var st : layout.fs().listStatus(layout.runsDir())) {
+            out.add(st.getPath().getName());
+        }
+        java.util.Collections.sort(out);
+        return out;
     }
 }
