@@ -63,7 +63,21 @@ public final class BatchViewSchema {
         for (Dimension d : view.dimensions()) {
             dims.add(r.get(d.name()).toString());
         }
-        return new ViewKey(dims, (Long) r.get(BUCKET_START));
+        return new ViewKey(dims, epochMillis(r.get(BUCKET_START)));
+    }
+
+    /**
+     * A timestamp-millis value as epoch millis: plain Avro gives a Long, parquet-avro's reader
+     * (with logical-type conversions) an Instant.
+     */
+    public static long epochMillis(Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof java.time.Instant i) {
+            return i.toEpochMilli();
+        }
+        throw new IllegalArgumentException("not a timestamp-millis value: " + v);
     }
 
     public static Aggregate aggregateOf(ViewDefinition view, GenericRecord r) {

@@ -1,0 +1,71 @@
+package dev.tandem.datasets;
+
+import dev.tandem.core.event.EventCodec;
+import dev.tandem.core.topics.Topics;
+import dev.tandem.datasets.generate.GeneratorConfig;
+import dev.tandem.datasets.live.LiveProducer;
+import dev.tandem.kafka.LocalKafka;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiveProducerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyProducedRecordLandsInTheLogKeyedByUser() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(dir)) {
+            GeneratorConfig cfg = GeneratorConfig.defaults(4, 0).withRates(0.05, 0.05, 0.05);
+            LiveProducer.Result result;
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+                result = new LiveProducer(p, cfg, System::currentTimeMillis).run(500, Duration.ofSeconds(2), () -> false);
+            }
+            assertThat(result.sent()).isBetween(900L, 1_200L);
+            List<ConsumerRecord<String, byte[]>> read = readAll(kafka.bootstrapServers());
+            assertThat(read).hasSize((int) result.sent());
+            long bad = read.stream().filter(r -> !EventCodec.get().check(r.value(), r.timestamp()).isValid()).count();
+            assertThat(bad).isEqualTo(result.bad());
+            assertThat(read).allSatisfy(r -> assertThat(r.key()).startsWith("u"));
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (int i = 0; i < LocalKafka.EVENT_PARTITIONS; i++) {
+                parts.add(new TopicPartition(Topics.EVENTS, i));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
