@@ -1,20 +1,26 @@
 package dev.tandem.batch.cli;
 
 import dev.tandem.batch.RunAdmin;
+import dev.tandem.batch.archive.ArchiveJob;
+import dev.tandem.batch.archive.KafkaLogSource;
 import dev.tandem.batch.spark.SparkRecomputeJob;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.time.IngestTags;
+import dev.tandem.core.topics.Topics;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /**
@@ -207,18 +213,53 @@ public final class BatchCli implements Callable<Integer> {
     }
 
     @Command(name = "archive", mixinStandardHelpOptions = true,
-            description = "Archive complete ingest hours of tandem.events into the master dataset (not in this build yet).")
+            description = "Archive complete ingest hours of tandem.events into the master dataset, exactly once.")
     static final class Archive implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--root", defaultValue = "./data", description = "storage root (default: ${DEFAULT-VALUE})")
         String root;
 
         @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers host:port")
         String bootstrap;
 
+        @Option(names = "--topic", defaultValue = Topics.EVENTS, description = "event topic (default: ${DEFAULT-VALUE})")
+        String topic;
+
+        @Option(names = "--from", description = "first hour to archive (YYYY-MM-DDTHH; default: the log's earliest)")
+        String from;
+
+        @Option(names = "--grace-seconds", defaultValue = "60",
+                description = "an hour is complete this long after it ended (clock skew to the broker; default: ${DEFAULT-VALUE})")
+        long graceSeconds;
+
+        @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*])")
+        String master;
+
         @Override
-        public Integer call() {
-            System.err.println("archive: not implemented in this build yet (the master dataset comes from `tandem generate`)");
-            return 1;
+        public Integer call() throws Exception {
+            OptionalLong fromHour = OptionalLong.empty();
+            if (from != null) {
+                try {
+                    fromHour = OptionalLong.of(IngestTags.parseHourLabel(from));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--from must be YYYY-MM-DDTHH, not '" + from + "'");
+                }
+            }
+            if (graceSeconds < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--grace-seconds must be >= 0");
+            }
+            try (SparkSession spark = SparkSessions.create(master, Map.of());
+                 KafkaLogSource source = new KafkaLogSource(bootstrap, topic, Duration.ofMinutes(10))) {
+                StorageLayout layout = StorageLayout.at(root, spark.sparkContext().hadoopConfiguration());
+                List<ArchiveJob.HourResult> hours = new ArchiveJob(spark, layout, source, Clock.systemUTC(),
+                        Duration.ofSeconds(graceSeconds), ArchiveJob.Hooks.NONE).run(fromHour);
+                long done = hours.stream().filter(h -> !h.skipped()).count();
+                hours.stream().filter(h -> !h.skipped()).forEach(h -> System.out.println("archived " + h));
+                System.out.println("archive: " + done + " hour(s) archived, " + (hours.size() - done) + " already complete");
+            }
+            return 0;
         }
     }
 

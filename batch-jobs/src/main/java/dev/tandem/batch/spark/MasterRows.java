@@ -49,7 +49,8 @@ public final class MasterRows {
     private MasterRows() {
     }
 
-    static StructType sparkSchemaOf(Schema avro) {
+    /** A Spark schema for an Avro record schema (all columns nullable, timestamp-millis as timestamp). */
+    public static StructType sparkSchemaOf(Schema avro) {
         List<StructField> fields = new ArrayList<>();
         for (Schema.Field f : avro.getFields()) {
             Schema s = f.schema();
