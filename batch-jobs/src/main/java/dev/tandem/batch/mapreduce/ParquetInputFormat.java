@@ -27,6 +27,9 @@ import java.util.List;
 public final class ParquetInputFormat implements InputFormat<GenericRecord> {
 
     private final Schema projection;
+    /** Copying a Configuration is costly (it re-reads its resources): one projected copy per base conf. */
+    private Configuration projectedFor;
+    private Configuration projected;
 
     public ParquetInputFormat() {
         this(null);
@@ -51,12 +54,18 @@ public final class ParquetInputFormat implements InputFormat<GenericRecord> {
         return out;
     }
 
+    private synchronized Configuration projected(Configuration conf) {
+        if (projectedFor != conf) {
+            projected = new Configuration(conf);
+            AvroReadSupport.setRequestedProjection(projected, projection);
+            projectedFor = conf;
+        }
+        return projected;
+    }
+
     @Override
     public RecordReader<GenericRecord> open(InputSplit split, Configuration conf) throws IOException {
-        Configuration c = new Configuration(conf);
-        if (projection != null) {
-            AvroReadSupport.setRequestedProjection(c, projection);
-        }
+        Configuration c = projection == null ? conf : projected(conf);
         ParquetReader<GenericRecord> reader = AvroParquetReader
                 .<GenericRecord>builder(HadoopInputFile.fromPath(split.path(), c))
                 .withDataModel(GenericData.get())
