@@ -115,6 +115,38 @@ class MapReduceBatchTest {
     }
 
     @Test
+    void wordCountOverSearchQueriesEqualsTermsCountedInMemory() throws IOException {
+        List<IngestedEvent> log = RandomLogs.generate(21, 1_000, START);
+        StorageLayout layout = StorageLayout.at(tmp.resolve("data").toString());
+        List<Long> hours = MasterFixture.write(layout, log, 1, 1 << 20, true);
+        List<Path> files = new java.util.ArrayList<>();
+        for (long h : hours) {
+            files.addAll(layout.masterHourFiles(h));
+        }
+        Map<String, Long> want = new TreeMap<>();
+        for (IngestedEvent ie : log) {
+            if (MasterRows.representable(ie.event()) && ie.event().eventType() == dev.tandem.core.event.EventType.SEARCH
+                    && ie.event().query() != null) {
+                dev.tandem.core.view.Terms.tokenize(ie.event().query()).forEach(t -> want.merge(t, 1L, Long::sum));
+            }
+        }
+        Path out = new Path(tmp.resolve("wc").toUri());
+        new dev.tandem.batch.mapreduce.JobRunner(config()).run(WordCount.overQueries(files, out, layout.fs().getConf()).build());
+
+        Map<String, Long> got = new TreeMap<>();
+        try (var s = java.nio.file.Files.list(tmp.resolve("wc"))) {
+            for (java.nio.file.Path p : s.filter(x -> x.getFileName().toString().startsWith("part-")).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(p)) {
+                    String[] kv = line.split("\t");
+                    assertThat(got.put(kv[0], Long.parseLong(kv[1]))).isNull();
+                }
+            }
+        }
+        assertThat(want).containsKeys("red", "shoes", "été");
+        assertThat(got).isEqualTo(want);
+    }
+
+    @Test
     void refusesToRunWithoutACompleteHour() {
         StorageLayout layout = StorageLayout.at(tmp.resolve("empty").toString());
         assertThatThrownBy(() -> MapReduceBatch.run(layout, config()))
