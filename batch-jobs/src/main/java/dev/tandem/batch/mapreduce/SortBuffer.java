@@ -16,8 +16,12 @@ import java.util.List;
  */
 final class SortBuffer<K, V> implements Emitter<K, V> {
 
-    /** Metadata ints per record (partition, key start, key length, value length) plus 2 sort ints. */
-    private static final int BYTES_PER_RECORD = 6 * Integer.BYTES;
+    /**
+     * Metadata ints per record (partition, key start, key length, value length, and the key's first
+     * 8 bytes as two ints, so most comparisons never touch the data array) plus 2 sort ints.
+     */
+    private static final int META_INTS = 6;
+    private static final int BYTES_PER_RECORD = (META_INTS + 2) * Integer.BYTES;
 
     private final KeyCodec<K> keyCodec;
     private final Serde<V> valueSerde;
@@ -51,7 +55,7 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         // a quarter of the buffer for record metadata, the rest for the bytes themselves
         this.maxRecords = Math.max(1, bufferBytes / 4 / BYTES_PER_RECORD);
         this.data = new byte[Math.max(64, bufferBytes - maxRecords * BYTES_PER_RECORD)];
-        this.meta = new int[maxRecords * 4];
+        this.meta = new int[maxRecords * META_INTS];
         this.idx = new int[maxRecords];
         this.tmp = new int[maxRecords];
         counters.max(Counters.PEAK_SORT_BUFFER_BYTES, (long) data.length + (long) maxRecords * BYTES_PER_RECORD);
@@ -79,11 +83,17 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
             return;
         }
         System.arraycopy(s, 0, data, used, klen + vlen);
-        int m = count * 4;
+        int m = count * META_INTS;
         meta[m] = p;
         meta[m + 1] = used;
         meta[m + 2] = klen;
         meta[m + 3] = vlen;
+        long prefix = 0;
+        for (int i = 0; i < 8; i++) {
+            prefix = (prefix << 8) | (i < klen ? s[i] & 0xFF : 0);
+        }
+        meta[m + 4] = (int) (prefix >>> 32);
+        meta[m + 5] = (int) prefix;
         used += klen + vlen;
         count++;
     }
@@ -110,9 +120,9 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         try (RunWriter w = new RunWriter(file, numPartitions, ioBufferBytes)) {
             int i = 0;
             while (i < count) {
-                int p = meta[idx[i] * 4];
+                int p = meta[idx[i] * META_INTS];
                 int j = i;
-                while (j < count && meta[idx[j] * 4] == p) {
+                while (j < count && meta[idx[j] * META_INTS] == p) {
                     j++;
                 }
                 w.startPartition(p);
@@ -149,14 +159,27 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
     }
 
     private int compare(int a, int b) {
-        int ma = a * 4;
-        int mb = b * 4;
+        int ma = a * META_INTS;
+        int mb = b * META_INTS;
         int c = Integer.compare(meta[ma], meta[mb]);
         if (c != 0) {
             return c;
         }
-        return Arrays.compareUnsigned(data, meta[ma + 1], meta[ma + 1] + meta[ma + 2],
-                data, meta[mb + 1], meta[mb + 1] + meta[mb + 2]);
+        c = Integer.compareUnsigned(meta[ma + 4], meta[mb + 4]);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compareUnsigned(meta[ma + 5], meta[mb + 5]);
+        if (c != 0) {
+            return c;
+        }
+        int la = meta[ma + 2];
+        int lb = meta[mb + 2];
+        if (la <= 8 || lb <= 8) {
+            // equal zero-padded first 8 bytes: the shorter key is a prefix of the longer one
+            return Integer.compare(la, lb);
+        }
+        return Arrays.compareUnsigned(data, meta[ma + 1] + 8, meta[ma + 1] + la, data, meta[mb + 1] + 8, meta[mb + 1] + lb);
     }
 
     /** Stable merge sort of idx[from, to) (stable: equal keys keep emit order). */
@@ -210,7 +233,7 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
             if (i >= to) {
                 return false;
             }
-            m = idx[i++] * 4;
+            m = idx[i++] * META_INTS;
             return true;
         }
 

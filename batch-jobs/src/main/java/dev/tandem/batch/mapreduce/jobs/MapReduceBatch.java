@@ -41,14 +41,21 @@ public final class MapReduceBatch {
 
     /** Recomputes, publishes and returns the new run id. */
     public static String run(StorageLayout layout, MapReduceConfig cfg) throws IOException {
-        String runId = compute(layout, cfg).runId();
+        String runId = compute(layout, cfg).manifest().runId();
         layout.publish(runId);
         LOG.info("published run {}", runId);
         return runId;
     }
 
+    /** A computed run: its manifest and the counters of its three jobs (dedup, attribution, views). */
+    public record Result(RunManifest manifest, List<JobResult> jobs) {
+        public long spilledBytes() {
+            return jobs.stream().mapToLong(j -> j.counters().get(Counters.SPILLED_BYTES)).sum();
+        }
+    }
+
     /** Recomputes into a new complete (manifested) run without publishing it. */
-    public static RunManifest compute(StorageLayout layout, MapReduceConfig cfg) throws IOException {
+    public static Result compute(StorageLayout layout, MapReduceConfig cfg) throws IOException {
         long t0 = System.currentTimeMillis();
         long cutoff = layout.cutoff().orElseThrow(() ->
                 new IllegalStateException("no complete master hour under " + layout.masterEventsDir() + "; nothing to batch"));
@@ -105,7 +112,7 @@ public final class MapReduceBatch {
                     inputs, rows, timings, Instant.now().toString());
             layout.writeManifest(m);
             LOG.info("mapreduce batch {} complete: {} rows, inputs {}", runId, rows, inputs);
-            return m;
+            return new Result(m, List.of(dedup, join, views));
         } finally {
             deleteQuietly(work);
         }
