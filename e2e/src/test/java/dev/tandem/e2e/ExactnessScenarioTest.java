@@ -62,7 +62,7 @@ class ExactnessScenarioTest {
                 : LongStream.of(Long.parseLong(one));
         return seeds.mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
             try (Scenario s = new Scenario(seed, dir.resolve("seed-" + seed), spark)) {
-                s.run(4);
+                s.run(3);
             }
         }));
     }
