@@ -1,23 +1,13 @@
 package dev.tandem.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.batch.archive.ArchiveJob;
 import dev.tandem.batch.archive.KafkaLogSource;
 import dev.tandem.batch.spark.SparkRecomputeJob;
 import dev.tandem.core.event.LogRecord;
-import dev.tandem.core.reference.Evaluation;
 import dev.tandem.core.reference.ReferenceEvaluator;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.topics.Topics;
-import dev.tandem.core.view.Aggregate;
-import dev.tandem.core.view.Hll;
-import dev.tandem.core.view.MetricDefinition;
-import dev.tandem.core.view.MetricKind;
-import dev.tandem.core.view.ViewDefinition;
-import dev.tandem.core.view.ViewKey;
-import dev.tandem.core.view.Views;
 import dev.tandem.datasets.generate.EventFactory;
 import dev.tandem.datasets.generate.GeneratorConfig;
 import dev.tandem.kafka.BrokerClock;
@@ -25,6 +15,7 @@ import dev.tandem.kafka.LocalKafka;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.serving.ServingApp;
 import dev.tandem.serving.ServingConfig;
+import dev.tandem.serving.verify.Verifier;
 import dev.tandem.speed.SpeedConfig;
 import dev.tandem.speed.SpeedJob;
 import dev.tandem.speed.io.KafkaIo;
@@ -42,10 +33,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Future;
 
 /**
@@ -72,7 +58,6 @@ import java.util.concurrent.Future;
 final class Scenario implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Scenario.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long seed;
     private final Path dir;
@@ -177,7 +162,7 @@ final class Scenario implements AutoCloseable {
         }
         checkAccounted(archived);
         awaitExact("before the batch run");
-        Map<String, Map<List<Object>, Map<String, Object>>> before = served();
+        Verifier.Rows before = served();
         if (crashFirst) {
             try {
                 new SparkRecomputeJob(spark, layout, brokerTime, new SparkRecomputeJob.Hooks() {
@@ -197,7 +182,7 @@ final class Scenario implements AutoCloseable {
                 + " cutoff " + (out.manifest() == null ? "-" : out.manifest().cutoff()));
         // invariant 2: served answers right after the publish equal those right before it
         serving.batch().reload();
-        Map<String, Map<List<Object>, Map<String, Object>>> after = served();
+        Verifier.Rows after = served();
         if (!before.equals(after)) {
             throw new AssertionError(describe("publishing " + out.runId() + " changed served answers:\n"
                     + diff(before, after)));
@@ -272,10 +257,9 @@ final class Scenario implements AutoCloseable {
         List<LogRecord> log = new ArrayList<>();
         TopicReader.readAll(kafka.bootstrapServers(), Topics.EVENTS, true,
                 r -> log.add(new LogRecord(r.value(), r.timestamp(), r.partition(), r.offset())));
-        Evaluation reference = ReferenceEvaluator.evaluateLog(log);
-        Map<String, Map<List<Object>, Map<String, Object>>> expected = expected(reference);
+        Verifier.Rows expected = Verifier.expected(ReferenceEvaluator.evaluateLog(log));
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Map<String, Map<List<Object>, Map<String, Object>>> actual = Map.of();
+        Verifier.Rows actual = new Verifier.Rows();
         while (System.nanoTime() < deadline) {
             try {
                 actual = served();
@@ -292,96 +276,17 @@ final class Scenario implements AutoCloseable {
                 + log.size() + " records:\n" + diff(expected, actual)));
     }
 
-    private static Map<String, Map<List<Object>, Map<String, Object>>> expected(Evaluation e) {
-        Map<String, Map<List<Object>, Map<String, Object>>> out = new TreeMap<>();
-        for (ViewDefinition v : Views.ALL) {
-            Map<List<Object>, Map<String, Object>> rows = new HashMap<>();
-            for (Map.Entry<ViewKey, Aggregate> row : e.view(v).total().entrySet()) {
-                List<Object> key = new ArrayList<>(row.getKey().dims());
-                key.add(Instant.ofEpochMilli(row.getKey().bucketStart()).toString());
-                Map<String, Object> metrics = new TreeMap<>();
-                for (MetricDefinition m : v.metrics()) {
-                    metrics.put(m.name(), m.kind() == MetricKind.DISTINCT
-                            ? Hll.estimateCount(row.getValue().sketch(m.name())) : row.getValue().longValue(m.name()));
-                }
-                if (!row.getValue().isZero()) {
-                    rows.put(key, metrics);
-                }
-            }
-            out.put(v.name(), rows);
-        }
-        return out;
-    }
-
-    /** Every row of every view as served: [dims…, bucket_start] → metric → value. */
-    private Map<String, Map<List<Object>, Map<String, Object>>> served() throws Exception {
-        Map<String, Map<List<Object>, Map<String, Object>>> out = new TreeMap<>();
+    /** Every row the API serves now, over a range wide enough for every event time of the scenario. */
+    private Verifier.Rows served() throws Exception {
         long from = Math.floorDiv(firstHour - 5 * IngestTags.DAY_MS, IngestTags.DAY_MS) * IngestTags.DAY_MS;
-        long to = from + 12 * IngestTags.DAY_MS;
-        for (ViewDefinition v : Views.ALL) {
-            String url = "http://127.0.0.1:" + serving.port() + "/api/v1/views/" + v.name() + "/series?from="
-                    + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to)
-                    + "&granularity=" + v.granularity().name().toLowerCase()
-                    + "&groupBy=" + String.join(",", v.dimensionNames());
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() != 200) {
-                throw new IllegalStateException(url + " -> " + res.statusCode() + " " + res.body());
-            }
-            Map<List<Object>, Map<String, Object>> rows = new HashMap<>();
-            for (JsonNode row : JSON.readTree(res.body()).get("rows")) {
-                List<Object> key = new ArrayList<>();
-                for (String d : v.dimensionNames()) {
-                    key.add(row.get(d).asText());
-                }
-                key.add(Instant.parse(row.get("bucket_start").asText()).toString());
-                Map<String, Object> metrics = new TreeMap<>();
-                boolean zero = true;
-                for (MetricDefinition m : v.metrics()) {
-                    long value = row.get(m.name()).asLong();
-                    metrics.put(m.name(), value);
-                    zero &= value == 0;
-                }
-                if (!zero) {
-                    rows.put(key, metrics);
-                }
-            }
-            out.put(v.name(), rows);
-        }
-        return out;
+        return Verifier.served(http, "http://127.0.0.1:" + serving.port(), from, from + 12 * IngestTags.DAY_MS);
     }
 
-    private static String diff(Map<String, Map<List<Object>, Map<String, Object>>> expected,
-                               Map<String, Map<List<Object>, Map<String, Object>>> actual) {
+    private static String diff(Verifier.Rows expected, Verifier.Rows actual) {
+        List<Verifier.Difference> d = Verifier.compare(expected, actual);
         StringBuilder sb = new StringBuilder();
-        int shown = 0;
-        for (String view : new TreeSet<>(expected.keySet())) {
-            Map<List<Object>, Map<String, Object>> e = expected.get(view);
-            Map<List<Object>, Map<String, Object>> a = actual.getOrDefault(view, Map.of());
-            TreeSet<String> keys = new TreeSet<>();
-            e.keySet().forEach(k -> keys.add(k.toString()));
-            a.keySet().forEach(k -> keys.add(k.toString()));
-            for (String k : keys) {
-                Map<String, Object> ev = find(e, k);
-                Map<String, Object> av = find(a, k);
-                if (ev == null ? av != null : !ev.equals(av)) {
-                    if (shown++ < 15) {
-                        sb.append("  ").append(view).append(' ').append(k).append(": expected ").append(ev)
-                                .append(" served ").append(av).append('\n');
-                    }
-                }
-            }
-        }
-        return sb.append("  (").append(shown).append(" rows differ)").toString();
-    }
-
-    private static Map<String, Object> find(Map<List<Object>, Map<String, Object>> rows, String key) {
-        for (Map.Entry<List<Object>, Map<String, Object>> e : rows.entrySet()) {
-            if (e.getKey().toString().equals(key)) {
-                return e.getValue();
-            }
-        }
-        return null;
+        d.stream().limit(15).forEach(x -> sb.append("  ").append(x).append('\n'));
+        return sb.append("  (").append(d.size()).append(" rows differ)").toString();
     }
 
     private void step(String s) {
