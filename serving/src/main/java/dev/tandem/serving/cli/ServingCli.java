@@ -2,6 +2,7 @@ package dev.tandem.serving.cli;
 
 import dev.tandem.serving.ServingApp;
 import dev.tandem.serving.ServingConfig;
+import dev.tandem.serving.verify.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code scripts/tandem serve …}: the serving layer's commands. */
-@Command(name = "tandem", mixinStandardHelpOptions = true, subcommands = {ServingCli.Serve.class},
+@Command(name = "tandem", mixinStandardHelpOptions = true, subcommands = {ServingCli.Serve.class, VerifyCommand.class},
         description = "Serving layer: batch and realtime views merged behind the REST API and the dashboard.")
 public final class ServingCli implements Callable<Integer> {
 
