@@ -97,35 +97,18 @@ public final class KafkaRealtimeStore implements RealtimeStore {
                 LOG.info("replaying {} partitions of {} up to {}", tps.size(), topic, startEnd);
             }
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (r.key() == null) {
-                        state.applyRecord(new byte[0], null);
-                        continue;
+                try {
+                    pollOnce(startEnd);
+                    lastError = null;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Broker gone, topic deleted, …: keep the last snapshot in service, say why, retry.
+                    if (!String.valueOf(e).equals(lastError)) {
+                        LOG.error("realtime consumer error (retrying every second)", e);
                     }
-                    state.applyRecord(r.key(), r.value());
-                    if (r.timestamp() > lastRecordTime) {
-                        lastRecordTime = r.timestamp();
-                    }
-                }
-                if (state.hasChanges()) {
-                    snapshot = state.publish();
-                }
-                applied = state.appliedRecords();
-                corrupt = state.corruptRecords();
-                long l = 0;
-                boolean caughtUp = true;
-                for (TopicPartition tp : consumer.assignment()) {
-                    OptionalLong pl = consumer.currentLag(tp);
-                    l += pl.orElse(0);
-                    if (!ready && consumer.position(tp) < startEnd.getOrDefault(tp, 0L)) {
-                        caughtUp = false;
-                    }
-                }
-                lag = l;
-                if (!ready && caughtUp) {
-                    ready = true;
-                    LOG.info("realtime store caught up: {} entries from {} records", snapshot.entries(), applied);
+                    lastError = e.toString();
+                    Thread.sleep(1000);
                 }
             }
         } catch (WakeupException e) {
@@ -137,6 +120,39 @@ public final class KafkaRealtimeStore implements RealtimeStore {
             LOG.error("realtime consumer stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void pollOnce(Map<TopicPartition, Long> startEnd) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.key() == null) {
+                state.applyRecord(new byte[0], null);
+                continue;
+            }
+            state.applyRecord(r.key(), r.value());
+            if (r.timestamp() > lastRecordTime) {
+                lastRecordTime = r.timestamp();
+            }
+        }
+        if (state.hasChanges()) {
+            snapshot = state.publish();
+        }
+        applied = state.appliedRecords();
+        corrupt = state.corruptRecords();
+        long l = 0;
+        boolean caughtUp = true;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong pl = consumer.currentLag(tp);
+            l += pl.orElse(0);
+            if (!ready && consumer.position(tp) < startEnd.getOrDefault(tp, 0L)) {
+                caughtUp = false;
+            }
+        }
+        lag = l;
+        if (!ready && caughtUp) {
+            ready = true;
+            LOG.info("realtime store caught up: {} entries from {} records", snapshot.entries(), applied);
         }
     }
 
