@@ -159,7 +159,7 @@ public final class ServingBenchmark {
             }));
         }
         try {
-            CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(seconds + 30L, TimeUnit.SECONDS);
+            CompletableFuture.allOf(inflight.toArray(new CompletableFuture<?>[0])).get(seconds + 30L, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             System.out.println("open loop: not every request finished within " + (seconds + 30) + " s after the last send");
         }

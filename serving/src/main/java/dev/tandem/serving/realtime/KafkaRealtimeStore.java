@@ -1,6 +1,7 @@
 package dev.tandem.serving.realtime;
 
 import dev.tandem.core.topics.Topics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -119,7 +120,7 @@ public final class KafkaRealtimeStore implements RealtimeStore {
             lastError = e.toString();
             LOG.error("realtime consumer stopped", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
@@ -175,7 +176,7 @@ public final class KafkaRealtimeStore implements RealtimeStore {
     public void close() {
         running = false;
         if (!thread.isAlive()) {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
             return;
         }
         consumer.wakeup();

@@ -28,7 +28,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,8 +232,7 @@ class ApiTest {
         JsonNode doc = ok(get("/openapi.json"));
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         Set<String> documented = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = doc.get("paths").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : doc.get("paths").properties()) {
             p.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
         }
         Set<String> implemented = new HashSet<>();
