@@ -13,6 +13,11 @@
 # `java @scripts/jvm.flags -cp <runtime classpath> org.apache.spark.deploy.SparkSubmit`; the
 # driver then runs in this JVM (heap: TANDEM_BATCH_HEAP, default -Xmx2g).
 # The master defaults to local[*] unless spark-submit options name one.
+#
+# YARN: set HADOOP_CONF_DIR (and YARN_CONF_DIR if separate) to the cluster's client configuration.
+# Like Spark's own launcher, this script puts those directories first on the classpath of the
+# bundled SparkSubmit (plain `java -cp` ignores the variables otherwise); Spark ships their
+# contents to the YARN containers. See docs/OPERATIONS.md "Scale-out: YARN, HDFS and S3".
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,9 +53,13 @@ fi
 
 cp_file="$MODULE/target/runtime-classpath.txt"
 [[ -f "$cp_file" ]] || { echo "spark-submit-batch: $cp_file missing (mvn package -pl batch-jobs -am)" >&2; exit 2; }
+conf_cp=""
+for d in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
+  if [[ -n "$d" ]]; then conf_cp+="$d:"; fi
+done
 log_conf=()
 [[ -f "$ROOT/scripts/log4j2.properties" ]] && log_conf=(-Dlog4j2.configurationFile="$ROOT/scripts/log4j2.properties")
 # shellcheck disable=SC2086
 exec java @"$ROOT/scripts/jvm.flags" ${TANDEM_BATCH_HEAP:--Xmx2g} "${log_conf[@]}" \
-  -cp "$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit \
+  -cp "$conf_cp$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit \
   "${submit_opts[@]}" --class "$MAIN" "$jar" "$@"

@@ -272,6 +272,12 @@ public final class BatchCli implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (!(ex instanceof IllegalArgumentException)) {
+                // e.g. "External scheduler cannot be instantiated" says nothing without its causes
+                for (Throwable c = ex.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+                    commandLine.getErr().println("  caused by: " + c);
+                }
+            }
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
         return cl;
@@ -282,6 +288,12 @@ public final class BatchCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        // A YARN cluster-mode driver runs main inside the ApplicationMaster: a System.exit there is
+        // reported as a failed application ("Shutdown hook called before final status was reported"),
+        // so success returns normally and the ApplicationMaster reports SUCCEEDED.
+        if (code != 0 || !"cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+            System.exit(code);
+        }
     }
 }
