@@ -77,7 +77,7 @@ class SparkRecomputeTest {
     @ValueSource(longs = {1, 7, 42})
     void fullRecomputeEqualsTheReferenceEvaluator(long seed, SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
-        List<IngestedEvent> log = masterFor(spark, layout, seed, 500);
+        List<IngestedEvent> log = masterFor(spark, layout, seed, 300);
         Evaluation ref = ReferenceEvaluator.evaluate(log);
         long h = layout.cutoff().orElseThrow();
         assertThat(h).as("every record is below the cutoff").isGreaterThan(log.stream().mapToLong(IngestedEvent::ingestTime).max().orElseThrow());
@@ -128,7 +128,7 @@ class SparkRecomputeTest {
     @Test
     void incrementalRunEqualsAFullRecompute(SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
-        List<IngestedEvent> events = TestMasters.events(11, 600, START);
+        List<IngestedEvent> events = TestMasters.events(11, 400, START);
         TestMasters.writeFiles(spark, layout, events);
         TreeSet<Long> hours = TestMasters.hoursOf(events);
         List<Long> all = List.copyOf(hours);
@@ -163,7 +163,7 @@ class SparkRecomputeTest {
     @Test
     void aRunKilledBeforePublishLeavesTheServedVersionAndTheRerunPublishes(SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
-        List<IngestedEvent> events = TestMasters.events(13, 400, START);
+        List<IngestedEvent> events = TestMasters.events(13, 300, START);
         TestMasters.writeFiles(spark, layout, events);
         List<Long> all = List.copyOf(TestMasters.hoursOf(events));
         TestMasters.markComplete(layout, all.subList(0, all.size() - 3));
