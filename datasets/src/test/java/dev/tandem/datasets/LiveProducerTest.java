@@ -5,22 +5,17 @@ import dev.tandem.core.topics.Topics;
 import dev.tandem.datasets.generate.GeneratorConfig;
 import dev.tandem.datasets.live.LiveProducer;
 import dev.tandem.kafka.LocalKafka;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import dev.tandem.kafka.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,30 +37,11 @@ class LiveProducerTest {
                 result = new LiveProducer(p, cfg, System::currentTimeMillis).run(500, Duration.ofSeconds(2), () -> false);
             }
             assertThat(result.sent()).isBetween(900L, 1_200L);
-            List<ConsumerRecord<String, byte[]>> read = readAll(kafka.bootstrapServers());
+            List<ConsumerRecord<byte[], byte[]>> read = TopicReader.readAll(kafka.bootstrapServers(), Topics.EVENTS, false);
             assertThat(read).hasSize((int) result.sent());
             long bad = read.stream().filter(r -> !EventCodec.get().check(r.value(), r.timestamp()).isValid()).count();
             assertThat(bad).isEqualTo(result.bad());
-            assertThat(read).allSatisfy(r -> assertThat(r.key()).startsWith("u"));
+            assertThat(read).allSatisfy(r -> assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("u"));
         }
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (int i = 0; i < LocalKafka.EVENT_PARTITIONS; i++) {
-                parts.add(new TopicPartition(Topics.EVENTS, i));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +47,13 @@ public final class LocalKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrap;
     private final Path dir;
+    private final BrokerClock clock;
 
-    private LocalKafka(KafkaRaftServer server, String bootstrap, Path dir) {
+    private LocalKafka(KafkaRaftServer server, String bootstrap, Path dir, BrokerClock clock) {
         this.server = server;
         this.bootstrap = bootstrap;
         this.dir = dir;
+        this.clock = clock;
     }
 
     /** Starts on free ports under {@code dir} and creates the topics. */
@@ -65,6 +66,11 @@ public final class LocalKafka implements AutoCloseable {
      * @param controllerPort the KRaft controller port (0 = any free port)
      */
     public static LocalKafka start(Path dir, int port, int controllerPort) {
+        return start(dir, port, controllerPort, new BrokerClock());
+    }
+
+    /** As {@link #start(Path, int, int)}, with a broker clock the caller may move forward. */
+    public static LocalKafka start(Path dir, int port, int controllerPort, BrokerClock clock) {
         try {
             Files.createDirectories(dir);
             int p = port == 0 ? freePort() : port;
@@ -73,9 +79,9 @@ public final class LocalKafka implements AutoCloseable {
             Properties props = brokerProperties(p, c, logDir);
             formatIfNew(dir, logDir, props);
             long t0 = System.nanoTime();
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), clock);
             server.startup();
-            LocalKafka kafka = new LocalKafka(server, "127.0.0.1:" + p, dir);
+            LocalKafka kafka = new LocalKafka(server, "127.0.0.1:" + p, dir, clock);
             kafka.createTandemTopics();
             LOG.info("Kafka broker up at {} (state in {}) in {} ms", kafka.bootstrap, dir,
                     (System.nanoTime() - t0) / 1_000_000);
@@ -91,6 +97,11 @@ public final class LocalKafka implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The broker's wall clock: LogAppendTime comes from it. */
+    public BrokerClock clock() {
+        return clock;
     }
 
     /** Admin client settings for this broker. */
@@ -194,6 +205,8 @@ public final class LocalKafka implements AutoCloseable {
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", Long.toString(16L * 1024 * 1024));
+        // tests move the broker clock forward by hours; open transactions must survive that
+        p.put("transaction.max.timeout.ms", Long.toString(Duration.ofDays(1).toMillis()));
         return p;
     }
 

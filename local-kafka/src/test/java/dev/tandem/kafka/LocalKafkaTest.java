@@ -3,27 +3,21 @@ package dev.tandem.kafka;
 import dev.tandem.core.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +52,7 @@ class LocalKafkaTest {
         assertThat(sent).allSatisfy(m -> assertThat(m.timestamp()).isGreaterThanOrEqualTo(before));
 
         try (LocalKafka again = LocalKafka.start(dir)) {
-            List<ConsumerRecord<String, String>> read = readAll(again.bootstrapServers());
+            List<ConsumerRecord<byte[], byte[]>> read = TopicReader.readAll(again.bootstrapServers(), Topics.EVENTS, true);
             assertThat(read).hasSize(10);
             assertThat(read).allSatisfy(r -> {
                 assertThat(r.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
@@ -67,25 +61,17 @@ class LocalKafkaTest {
         }
     }
 
-    private static List<ConsumerRecord<String, String>> readAll(String bootstrap) {
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (int i = 0; i < LocalKafka.EVENT_PARTITIONS; i++) {
-                parts.add(new TopicPartition(Topics.EVENTS, i));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline
-                    && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+    @Test
+    void movingTheBrokerClockMovesIngestTime() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(dir)) {
+            kafka.clock().advance(java.time.Duration.ofHours(3));
+            long expectedAtLeast = System.currentTimeMillis() + java.time.Duration.ofHours(3).toMillis();
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                RecordMetadata m = p.send(new ProducerRecord<>(Topics.EVENTS, "k", "v")).get();
+                assertThat(m.timestamp()).isBetween(expectedAtLeast, expectedAtLeast + 60_000);
             }
         }
-        return out;
     }
 }

@@ -54,8 +54,8 @@ public final class EventCodec {
      */
     public byte[] encode(Event e, Schema writer) {
         GenericRecord r = toRecord(e, writer);
-        BinaryMessageEncoder<GenericRecord> enc = writer.equals(EventSchemas.V1) ? v1Encoder
-                : writer.equals(EventSchemas.LATEST) ? latestEncoder
+        BinaryMessageEncoder<GenericRecord> enc = writer == EventSchemas.V1 ? v1Encoder
+                : writer == EventSchemas.LATEST ? latestEncoder
                 : new BinaryMessageEncoder<>(GenericData.get(), writer);
         try {
             return enc.encode(r).array();

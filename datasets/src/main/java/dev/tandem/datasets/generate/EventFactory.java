@@ -41,6 +41,8 @@ public final class EventFactory {
     private final long[] recentTime = new long[RECENT_IMPRESSIONS];
     private long impressions;
     private long sequence;
+    /** Event ids are "<seed as 16 hex digits>-<sequence as 8 hex digits>": unique per seed, sortable. */
+    private final String idPrefix;
 
     public EventFactory(GeneratorConfig cfg, SplittableRandom rnd) {
         this.cfg = cfg;
@@ -49,6 +51,7 @@ public final class EventFactory {
         this.campaigns = new Zipf(cfg.campaigns(), 1.1);
         this.products = new Zipf(cfg.products(), 1.0);
         this.queryWords = new Zipf(Vocabulary.NOUNS.size(), 1.0);
+        this.idPrefix = String.format(Locale.ROOT, "%016x-", cfg.seed());
         this.productPrice = new long[cfg.products()];
         for (int i = 0; i < productPrice.length; i++) {
             // prices from 4.99 to ~2,500.00, deterministic per product
@@ -78,10 +81,10 @@ public final class EventFactory {
     }
 
     private Event event(long id, String user, long eventTime) {
-        String eventId = String.format(Locale.ROOT, "%016x-%08x", cfg.seed(), id);
+        String eventId = idPrefix + hex8(id);
         int kind = rnd.nextInt(100);
         String region = Vocabulary.REGIONS.get(Math.floorMod(user.hashCode(), Vocabulary.REGIONS.size()));
-        if (kind < 50 || (kind < 62 && impressions == 0)) {
+        if (kind < 60 || (kind < 63 && impressions == 0)) {
             String campaign = "c" + campaigns.sample(rnd);
             String impressionId = "imp-" + eventId;
             String ad = campaign + "-ad" + rnd.nextInt(5);
@@ -93,7 +96,7 @@ public final class EventFactory {
             return Event.builder().eventId(eventId).eventType(EventType.AD_IMPRESSION).eventTime(eventTime)
                     .userId(user).region(region).campaignId(campaign).adId(ad).impressionId(impressionId).build();
         }
-        if (kind < 62) {
+        if (kind < 63) {
             // mostly a recent impression; the further back, the likelier the click misses the 1 h window
             long back = Math.min(impressions, RECENT_IMPRESSIONS);
             int slot = (int) ((impressions - 1 - (long) (back * Math.pow(rnd.nextDouble(), 6))) % RECENT_IMPRESSIONS);
@@ -179,6 +182,11 @@ public final class EventFactory {
             }
         }
         return new Made(user, bytes, false, reason);
+    }
+
+    private static String hex8(long v) {
+        String h = Long.toHexString(v);
+        return h.length() >= 8 ? h : "00000000".substring(h.length()) + h;
     }
 
     private String pick(java.util.List<String> options) {

@@ -1,0 +1,182 @@
+package dev.tandem.speed;
+
+import dev.tandem.core.event.EventType;
+import dev.tandem.speed.cli.SpeedCli;
+import dev.tandem.speed.logic.AttributionJoin;
+import dev.tandem.speed.logic.DecodeAndValidate;
+import dev.tandem.speed.logic.Dedup;
+import dev.tandem.speed.logic.ViewAggregator;
+import dev.tandem.speed.logic.ViewContributions;
+import dev.tandem.speed.model.AttributedClick;
+import dev.tandem.speed.model.ChangelogEntry;
+import dev.tandem.speed.model.Contribution;
+import dev.tandem.speed.model.PositionedEvent;
+import dev.tandem.speed.model.RawRecord;
+import dev.tandem.speed.model.Rejected;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * The speed layer (DESIGN §3): raw records → decode and validate (bad ones to the DLQ) → dedup by
+ * event_id → attribution join → the three views by (view, dims, bucket, ingest tag) → absolute
+ * values to the changelog. The job takes its source and sinks (flink-training style): {@code main}
+ * and {@link SpeedCli} wire Kafka, the tests wire finite sources and collecting sinks or a
+ * local broker.
+ */
+public final class SpeedJob {
+
+    public static final String JOB_NAME = "tandem-speed-layer";
+
+    private final SpeedConfig config;
+    private final Source<RawRecord, ?, ?> source;
+    private final WatermarkStrategy<RawRecord> watermarks;
+    private final Sink<ChangelogEntry> changelogSink;
+    private final Sink<Rejected> dlqSink;
+    private final UnaryOperator<DataStream<RawRecord>> inputStage;
+
+    public SpeedJob(SpeedConfig config, Source<RawRecord, ?, ?> source, WatermarkStrategy<RawRecord> watermarks,
+                    Sink<ChangelogEntry> changelogSink, Sink<Rejected> dlqSink) {
+        this(config, source, watermarks, changelogSink, dlqSink, UnaryOperator.identity());
+    }
+
+    private SpeedJob(SpeedConfig config, Source<RawRecord, ?, ?> source, WatermarkStrategy<RawRecord> watermarks,
+                     Sink<ChangelogEntry> changelogSink, Sink<Rejected> dlqSink,
+                     UnaryOperator<DataStream<RawRecord>> inputStage) {
+        this.config = config;
+        this.source = source;
+        this.watermarks = watermarks;
+        this.changelogSink = changelogSink;
+        this.dlqSink = dlqSink;
+        this.inputStage = inputStage;
+    }
+
+    /**
+     * A copy with an extra stage right after the source (e.g. sampling, or a fault injected by a
+     * test). The stage must name and uid its operators.
+     */
+    public SpeedJob withInputStage(UnaryOperator<DataStream<RawRecord>> stage) {
+        return new SpeedJob(config, source, watermarks, changelogSink, dlqSink, stage);
+    }
+
+    /** Flink settings of this job: checkpointing, restarts, state backend, watermarks. */
+    public static Configuration flinkConfiguration(SpeedConfig config) {
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpointIntervalMs()));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofMillis(Math.min(200, config.checkpointIntervalMs() / 2)));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        c.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
+        if (config.checkpointDir() != null) {
+            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+            c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(config.watermarkIntervalMs()));
+        // every type in state and on the wire is a POJO or a primitive: Kryo would be a bug
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        return c;
+    }
+
+    /** Applies {@link #flinkConfiguration} to an environment made elsewhere (tests, flink run). */
+    public static void configure(StreamExecutionEnvironment env, SpeedConfig config) {
+        env.configure(flinkConfiguration(config), SpeedJob.class.getClassLoader());
+        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** Adds source, pipeline and sinks to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<RawRecord> records = env.fromSource(source, watermarks, "tandem-events")
+                .uid("tandem-events-source");
+        Outputs out = pipeline(inputStage.apply(records), config);
+        out.changelog().sinkTo(changelogSink).name("changelog-sink").uid("changelog-sink");
+        out.rejected().sinkTo(dlqSink).name("dlq-sink").uid("dlq-sink");
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        return execute(env, null);
+    }
+
+    /** Runs to the end (bounded input) or until cancelled; {@code restoreFrom}: a savepoint or retained checkpoint. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env, String restoreFrom) throws Exception {
+        return executeAsync(env, restoreFrom).getJobExecutionResult().get();
+    }
+
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        return executeAsync(env, null);
+    }
+
+    /** Submits the job, restoring state from {@code restoreFrom} when it is not null. */
+    public JobClient executeAsync(StreamExecutionEnvironment env, String restoreFrom) throws Exception {
+        build(env);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(JOB_NAME);
+        if (restoreFrom != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false));
+        }
+        return env.executeAsync(graph);
+    }
+
+    /** What the pipeline produces: the changelog and the rejected records. */
+    public record Outputs(DataStream<ChangelogEntry> changelog, DataStream<Rejected> rejected) {
+    }
+
+    /** The topology, from raw records to the changelog; every operator named and uid'd. */
+    public static Outputs pipeline(DataStream<RawRecord> records, SpeedConfig config) {
+        SingleOutputStreamOperator<PositionedEvent> valid = records
+                .process(new DecodeAndValidate()).name("decode-validate").uid("decode-validate");
+        DataStream<Rejected> rejected = valid.getSideOutput(DecodeAndValidate.REJECTED);
+
+        SingleOutputStreamOperator<PositionedEvent> unique = valid
+                .keyBy(e -> e.eventId, Types.STRING)
+                .process(new Dedup(config.retentionMs())).name("dedup").uid("dedup");
+
+        DataStream<PositionedEvent> impressions = unique
+                .filter(e -> e.eventType == EventType.AD_IMPRESSION).name("impressions").uid("impressions");
+        DataStream<PositionedEvent> clicks = unique
+                .filter(e -> e.eventType == EventType.AD_CLICK).name("clicks").uid("clicks");
+        SingleOutputStreamOperator<AttributedClick> attributed = impressions.connect(clicks)
+                .keyBy(e -> e.impressionId, e -> e.impressionId, Types.STRING)
+                .process(new AttributionJoin(config.retentionMs())).name("attribution-join").uid("attribution-join");
+
+        DataStream<Contribution> contributions = unique
+                .flatMap(new ViewContributions.OfEvents()).name("event-facts").uid("event-facts")
+                .union(attributed.flatMap(new ViewContributions.OfAttributedClicks())
+                        .name("attributed-click-facts").uid("attributed-click-facts"));
+
+        SingleOutputStreamOperator<ChangelogEntry> changelog = contributions
+                .keyBy(c -> c.key, Types.STRING)
+                .process(new ViewAggregator(config.retentionMs(), config.emitIntervalMs()))
+                .name("views-by-tag").uid("views-by-tag");
+        return new Outputs(changelog, rejected);
+    }
+
+    /** Entry point for {@code flink run}: the same options as {@code scripts/tandem speed}. */
+    public static void main(String[] args) {
+        String[] withSub = new String[args.length + 1];
+        withSub[0] = "speed";
+        System.arraycopy(args, 0, withSub, 1, args.length);
+        System.exit(SpeedCli.run(withSub));
+    }
+}
