@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(LocalSpark.class)
-class SparkRecomputeTest {
+public class SparkRecomputeTest {
 
     private static final long START = t("2026-11-20T00:00:00Z");
 
@@ -56,7 +56,7 @@ class SparkRecomputeTest {
         return events;
     }
 
-    static SortedMap<ViewKey, Aggregate> rowsOf(SparkSession spark, StorageLayout layout, String runId, ViewDefinition v) {
+    public static SortedMap<ViewKey, Aggregate> rowsOf(SparkSession spark, StorageLayout layout, String runId, ViewDefinition v) {
         SortedMap<ViewKey, Aggregate> out = new TreeMap<>();
         for (Row r : spark.read().parquet(layout.viewDir(runId, v.name()).toString()).collectAsList()) {
             Tuple2<ViewKey, Aggregate> t = BatchViewRows.fromRow(v, r);
@@ -65,7 +65,7 @@ class SparkRecomputeTest {
         return out;
     }
 
-    static void assertRunEqualsReference(SparkSession spark, StorageLayout layout, String runId, Evaluation ref, long cutoff) {
+    public static void assertRunEqualsReference(SparkSession spark, StorageLayout layout, String runId, Evaluation ref, long cutoff) {
         for (ViewDefinition v : Views.ALL) {
             SortedMap<ViewKey, Aggregate> expected = ref.view(v).batch(cutoff);
             assertThat(expected).as("reference rows of %s", v.name()).isNotEmpty();
