@@ -1,10 +1,8 @@
 package dev.tandem.datasets.parquet;
 
-import dev.tandem.core.event.Event;
-import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
 import dev.tandem.core.storage.StorageLayout;
-import dev.tandem.core.view.BatchViewSchema;
+import dev.tandem.core.storage.MasterRecords;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -51,14 +49,6 @@ public final class MasterDatasetReader {
     }
 
     public static IngestedEvent fromRow(GenericRecord r) {
-        Event e = new Event(str(r, "event_id"), EventType.valueOf(str(r, "event_type")), BatchViewSchema.epochMillis(r.get("event_time")),
-                str(r, "user_id"), str(r, "region"), str(r, "campaign_id"), str(r, "ad_id"), str(r, "impression_id"),
-                str(r, "order_id"), (Long) r.get("total_minor"), str(r, "query"), str(r, "currency"));
-        return new IngestedEvent(e, (Long) r.get("ingest_time"), (Integer) r.get("kafka_partition"), (Long) r.get("kafka_offset"));
-    }
-
-    private static String str(GenericRecord r, String field) {
-        Object v = r.get(field);
-        return v == null ? null : v.toString();
+        return MasterRecords.fromRow(r);
     }
 }

@@ -4,6 +4,8 @@ import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventCodec;
 import dev.tandem.core.event.EventSchemas;
 import dev.tandem.core.event.LogRecord;
+import dev.tandem.core.event.IngestedEvent;
+import dev.tandem.core.storage.MasterRecords;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.Checked;
@@ -88,23 +90,7 @@ public final class MasterDatasetWriter {
     }
 
     public static GenericRecord masterRow(Event e, LogRecord r) {
-        GenericData.Record row = new GenericData.Record(EventSchemas.MASTER_EVENT);
-        row.put("event_id", e.eventId());
-        row.put("event_type", e.eventType().name());
-        row.put("event_time", e.eventTime());
-        row.put("user_id", e.userId());
-        row.put("region", e.region());
-        row.put("campaign_id", e.campaignId());
-        row.put("ad_id", e.adId());
-        row.put("impression_id", e.impressionId());
-        row.put("order_id", e.orderId());
-        row.put("total_minor", e.totalMinor());
-        row.put("query", e.query());
-        row.put("currency", e.currency());
-        row.put("ingest_time", r.ingestTime());
-        row.put("kafka_partition", r.partition());
-        row.put("kafka_offset", r.offset());
-        return row;
+        return MasterRecords.toRow(new IngestedEvent(e, r.ingestTime(), r.partition(), r.offset()));
     }
 
     private static GenericRecord quarantineRow(LogRecord r, Checked c) {

@@ -1,0 +1,286 @@
+package dev.tandem.batch.spark;
+
+import dev.tandem.batch.Stages;
+import dev.tandem.core.storage.RunIds;
+import dev.tandem.core.storage.RunManifest;
+import dev.tandem.core.storage.StorageLayout;
+import dev.tandem.core.time.IngestTags;
+import dev.tandem.core.validation.RejectReason;
+import dev.tandem.core.view.Fact;
+import dev.tandem.core.view.ViewDefinition;
+import dev.tandem.core.view.Views;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+import static dev.tandem.batch.spark.MasterRows.REJECT;
+
+/**
+ * A batch run on Spark: read the complete master hours below the cutoff H, compute the views
+ * ({@link SparkViewPipeline}), write them under {@code views/runs/<run_id>/<view>/}, write
+ * {@code _MANIFEST.json}, then publish by replacing {@code CURRENT} (DESIGN §5).
+ *
+ * <p>Crash safety: nothing outside the new run's directory changes before the manifest exists, and
+ * {@link StorageLayout#publish} refuses runs without one. A run killed at any point before the
+ * final atomic replace leaves {@code CURRENT} and every published row as they were; the
+ * abandoned directory is never read and can be pruned.
+ *
+ * <p>Modes: {@code full} computes every fact below H. {@code incremental} starts from the
+ * published version (cutoff H0) and adds the facts with tag in [H0, H) — see
+ * {@link SparkViewPipeline} for why that equals a full run. When there is no published version, or
+ * the published one covers different history (older hours were added), it falls back to full.
+ */
+public final class SparkRecomputeJob {
+
+    public enum Mode {
+        FULL, INCREMENTAL;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Test seams between the steps that matter for atomicity. */
+    public interface Hooks {
+        Hooks NONE = new Hooks() {
+        };
+
+        /** After every view is written, before the manifest. */
+        default void afterViewsWritten(String runId) {
+        }
+
+        /** After the manifest, before CURRENT is replaced. */
+        default void beforePublish(String runId) {
+        }
+    }
+
+    /** What a run did: the run id it wrote (or the published one when already up to date). */
+    public record Outcome(String runId, boolean published, RunManifest manifest, String note) {
+    }
+
+    private final SparkSession spark;
+    private final StorageLayout layout;
+    private final Clock clock;
+    private final Hooks hooks;
+    private final int partitions;
+
+    public SparkRecomputeJob(SparkSession spark, StorageLayout layout, Clock clock, Hooks hooks) {
+        this.spark = spark;
+        this.layout = layout;
+        this.clock = clock;
+        this.hooks = hooks;
+        this.partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
+    }
+
+    public SparkRecomputeJob(SparkSession spark, StorageLayout layout) {
+        this(spark, layout, Clock.systemUTC(), Hooks.NONE);
+    }
+
+    public Outcome run(Mode requested) throws IOException {
+        return run(requested, requested.label(), Map.of());
+    }
+
+    /**
+     * Backfill after the master hours in [{@code fromHour}, {@code toHour}) were repaired or
+     * re-imported: a full recompute, published. Full because a repaired hour can change dedup and
+     * attribution of every later hour, and a published version cannot be un-merged; idempotent
+     * because a full run is a function of the master dataset.
+     *
+     * @throws IllegalArgumentException when an hour of the range is not complete or not below the cutoff
+     */
+    public Outcome backfill(long fromHour, long toHour) throws IOException {
+        if (!IngestTags.isHourStart(fromHour) || !IngestTags.isHourStart(toHour) || toHour <= fromHour) {
+            throw new IllegalArgumentException("backfill range must be whole hours with from < to");
+        }
+        Optional<Long> cutoff = layout.cutoff();
+        SortedSet<Long> complete = layout.completeHours();
+        for (long h = fromHour; h < toHour; h += IngestTags.HOUR_MS) {
+            if (!complete.contains(h) || cutoff.isEmpty() || h >= cutoff.get()) {
+                throw new IllegalArgumentException("master hour " + IngestTags.hourLabel(h)
+                        + " of the backfill range is not complete below the cutoff"
+                        + cutoff.map(c -> " " + IngestTags.hourLabel(c)).orElse("") + "; repair or archive it first");
+            }
+        }
+        return run(Mode.FULL, "backfill", Map.of("backfill_from_ms", fromHour, "backfill_to_ms", toHour));
+    }
+
+    /**
+     * @param label the manifest's mode ({@code full}, {@code incremental}, {@code backfill})
+     * @param extraInputs recorded in the manifest's inputs
+     */
+    public Outcome run(Mode requested, String label, Map<String, Long> extraInputs) throws IOException {
+        SortedSet<Long> complete = layout.completeHours();
+        Optional<Long> cutoff = layout.cutoff();
+        if (cutoff.isEmpty()) {
+            throw new IllegalStateException("no complete master hour under " + layout.root() + " (nothing to batch)");
+        }
+        long h = cutoff.get();
+        SortedSet<Long> hours = complete.headSet(h);
+        long firstHour = hours.first();
+
+        Mode mode = requested;
+        RunManifest previous = null;
+        if (requested == Mode.INCREMENTAL) {
+            Optional<String> current = layout.readCurrent();
+            if (current.isEmpty()) {
+                mode = Mode.FULL;
+                label = Mode.FULL.label();
+            } else {
+                previous = layout.readManifest(current.get());
+                long h0 = previous.cutoffMillis();
+                if (h0 == h) {
+                    return new Outcome(current.get(), false, previous,
+                            "published run " + current.get() + " already covers cutoff " + Instant.ofEpochMilli(h));
+                }
+                if (h0 > h || previous.firstHour() == null
+                        || Instant.parse(previous.firstHour()).toEpochMilli() != firstHour) {
+                    // the master dataset no longer matches the published run's history: recompute
+                    mode = Mode.FULL;
+                    label = Mode.FULL.label();
+                    previous = null;
+                }
+            }
+        }
+
+        String runId = RunIds.newRunId("spark", clock.instant(), new SecureRandom().nextLong());
+        Stages stages = new Stages(runId);
+        stages.info("{} batch: {} master hours [{}, {}), root {}", label, hours.size(),
+                Instant.ofEpochMilli(firstHour), Instant.ofEpochMilli(h), layout.root());
+        // bucket_start and every timestamp we write: Parquet TIMESTAMP_MILLIS, as BatchViewSchema says
+        spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MILLIS");
+
+        long fromTag = previous == null ? Long.MIN_VALUE : previous.cutoffMillis();
+        SparkViewPipeline pipeline = new SparkViewPipeline(spark, partitions);
+        Map<String, Long> inputs = new LinkedHashMap<>();
+        inputs.put("hours", (long) hours.size());
+        inputs.putAll(extraInputs);
+
+        Dataset<Row> validated;
+        try {
+            validated = pipeline.validate(SparkMasterReader.read(spark, layout, hours))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Dataset<Row> deduped = null;
+        Dataset<Row> attributed = null;
+        JavaPairRDD<ViewRowKey, AggregateBox> rows = null;
+        try {
+            stages.time("read_validate", () -> {
+                long records = 0;
+                long rejected = 0;
+                for (Row r : validated.groupBy(REJECT).count().collectAsList()) {
+                    long n = r.getLong(1);
+                    records += n;
+                    if (!r.isNullAt(0)) {
+                        rejected += n;
+                        inputs.put("rejected." + RejectReason.ofCode(r.getString(0)).code(), n);
+                    }
+                }
+                inputs.put("records", records);
+                inputs.put("rejected", rejected);
+                inputs.put("valid", records - rejected);
+                return records;
+            });
+            Dataset<Row> dd = SparkViewPipeline.dedup(SparkViewPipeline.valid(validated))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            deduped = dd;
+            stages.time("dedup", () -> {
+                long unique = dd.count();
+                inputs.put("unique_events", unique);
+                inputs.put("duplicates", inputs.get("valid") - unique);
+                return unique;
+            });
+            Dataset<Row> att = SparkViewPipeline.attributedClicks(dd, fromTag).persist(StorageLevel.MEMORY_AND_DISK());
+            attributed = att;
+            boolean incremental = previous != null;
+            stages.time("attribution_join", () -> {
+                long n = att.count();
+                inputs.put(!incremental ? "attributed_clicks" : "attributed_clicks_delta", n);
+                return n;
+            });
+
+            JavaRDD<Fact> facts = SparkViewPipeline.eventFacts(dd, fromTag).union(SparkViewPipeline.attributedFacts(att));
+            JavaPairRDD<ViewRowKey, AggregateBox> delta = pipeline.aggregate(facts);
+            JavaPairRDD<ViewRowKey, AggregateBox> all = delta;
+            if (previous != null) {
+                JavaPairRDD<ViewRowKey, AggregateBox> prev = null;
+                for (ViewDefinition v : Views.ALL) {
+                    JavaPairRDD<ViewRowKey, AggregateBox> p = SparkViewPipeline.storedRows(
+                            spark.read().parquet(layout.viewDir(previous.runId(), v.name()).toString()), v);
+                    prev = prev == null ? p : prev.union(p);
+                }
+                all = pipeline.mergeWith(prev, delta);
+                inputs.put("previous_cutoff_ms", previous.cutoffMillis());
+            }
+            JavaPairRDD<ViewRowKey, AggregateBox> merged = all.persist(StorageLevel.MEMORY_AND_DISK());
+            rows = merged;
+            Map<String, Long> rowCounts = new TreeMap<>();
+            stages.time("views", () -> {
+                Map<String, Long> counts = merged.map(t -> t._1().view()).countByValue();
+                for (ViewDefinition v : Views.ALL) {
+                    rowCounts.put(v.name(), counts.getOrDefault(v.name(), 0L));
+                }
+                return rowCounts.values().stream().mapToLong(Long::longValue).sum();
+            });
+            stages.time("write", () -> {
+                for (ViewDefinition v : Views.ALL) {
+                    pipeline.viewRows(merged, v).write().mode(SaveMode.ErrorIfExists)
+                            .parquet(layout.viewDir(runId, v.name()).toString());
+                }
+            });
+            hooks.afterViewsWritten(runId);
+
+            RunManifest manifest = new RunManifest(runId, "spark", label, Instant.ofEpochMilli(h).toString(),
+                    Instant.ofEpochMilli(firstHour).toString(), previous == null ? null : previous.runId(),
+                    inputs, rowCounts, stages.timings(), clock.instant().toString());
+            layout.writeManifest(manifest);
+            hooks.beforePublish(runId);
+            stages.time("publish", () -> {
+                try {
+                    layout.publish(runId);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            stages.info("published {} (cutoff {}, rows {})", runId, manifest.cutoff(), rowCounts);
+            return new Outcome(runId, true, manifest, null);
+        } finally {
+            validated.unpersist();
+            if (deduped != null) {
+                deduped.unpersist();
+            }
+            if (attributed != null) {
+                attributed.unpersist();
+            }
+            if (rows != null) {
+                rows.unpersist();
+            }
+        }
+    }
+
+    /** All view rows of a run, for tests and verification: view → key → aggregate. */
+    public static Map<String, List<Row>> readRun(SparkSession spark, StorageLayout layout, String runId) {
+        Map<String, List<Row>> out = new LinkedHashMap<>();
+        for (ViewDefinition v : Views.ALL) {
+            out.put(v.name(), spark.read().parquet(layout.viewDir(runId, v.name()).toString()).collectAsList());
+        }
+        return out;
+    }
+}
