@@ -32,11 +32,15 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
     private final Path dir;
     private final int ioBufferBytes;
 
-    private final byte[] data;
-    private final int[] meta;
-    private final int[] idx;
-    private final int[] tmp;
-    private final int maxRecords;
+    private final int budget;
+    private byte[] data;
+    private int[] meta;
+    private int[] idx;
+    private int[] tmp;
+    private int maxRecords;
+    private boolean adapted;
+    private long outRecords;
+    private long outBytes;
     private int used;
     private int count;
     private final BinaryWriter scratch = new BinaryWriter(256);
@@ -52,13 +56,40 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         this.counters = counters;
         this.dir = dir;
         this.ioBufferBytes = ioBufferBytes;
-        // a quarter of the buffer for record metadata, the rest for the bytes themselves
-        this.maxRecords = Math.max(1, bufferBytes / 4 / BYTES_PER_RECORD);
-        this.data = new byte[Math.max(64, bufferBytes - maxRecords * BYTES_PER_RECORD)];
-        this.meta = new int[maxRecords * META_INTS];
-        this.idx = new int[maxRecords];
-        this.tmp = new int[maxRecords];
-        counters.max(Counters.PEAK_SORT_BUFFER_BYTES, (long) data.length + (long) maxRecords * BYTES_PER_RECORD);
+        this.budget = bufferBytes;
+        // start with a quarter of the buffer for record metadata; re-split after the first spill
+        layout(Math.max(1, bufferBytes / 4 / BYTES_PER_RECORD));
+    }
+
+    /** (Re)allocates the buffer as {@code records} metadata slots plus the rest for data bytes. */
+    private void layout(int records) {
+        data = null;
+        meta = null;
+        idx = null;
+        tmp = null;
+        maxRecords = records;
+        data = new byte[Math.max(64, budget - records * BYTES_PER_RECORD)];
+        meta = new int[records * META_INTS];
+        idx = new int[records];
+        tmp = new int[records];
+        counters.max(Counters.PEAK_SORT_BUFFER_BYTES, (long) data.length + (long) records * BYTES_PER_RECORD);
+    }
+
+    /**
+     * After the first spill, splits the buffer between metadata and data in proportion to the
+     * records seen (Hadoop tunes {@code io.sort.record.percent} for the same reason): small records
+     * (word count) need many metadata slots, large ones (events) need data space.
+     */
+    private void adapt(int spilledCount, int spilledBytes) {
+        if (adapted || spilledCount == 0) {
+            return;
+        }
+        adapted = true;
+        double avg = (double) spilledBytes / spilledCount;
+        int ideal = (int) Math.max(1, Math.min((budget - 64) / BYTES_PER_RECORD, budget / (avg * 1.1 + BYTES_PER_RECORD)));
+        if (Math.abs(ideal - maxRecords) > maxRecords / 4) {
+            layout(ideal);
+        }
     }
 
     @Override
@@ -73,8 +104,8 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         if (p < 0 || p >= numPartitions) {
             throw new IllegalStateException("partitioner returned " + p + " for " + numPartitions + " partitions");
         }
-        counters.add(Counters.MAP_OUTPUT_RECORDS, 1);
-        counters.add(Counters.MAP_OUTPUT_BYTES, klen + vlen);
+        outRecords++;
+        outBytes += klen + vlen;
         if (used + klen + vlen > data.length || count == maxRecords) {
             spill();
         }
@@ -103,6 +134,8 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         if (count > 0 || spills.isEmpty()) {
             spill();
         }
+        counters.add(Counters.MAP_OUTPUT_RECORDS, outRecords);
+        counters.add(Counters.MAP_OUTPUT_BYTES, outBytes);
         return spills;
     }
 
@@ -143,8 +176,11 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
             counters.add(Counters.SPILLED_RECORDS, records);
             counters.add(Counters.SPILLED_BYTES, w.bytesWritten());
         }
+        int spilledCount = count;
+        int spilledBytes = used;
         used = 0;
         count = 0;
+        adapt(spilledCount, spilledBytes);
     }
 
     private void spillSingle(int p, byte[] s, int klen, int vlen) throws IOException {
