@@ -31,9 +31,14 @@ say() { printf '\033[1m[demo %s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 pids=()
 cleanup() {
-  trap - EXIT INT TERM
+  trap - EXIT INT
+  trap '' TERM
   say "stopping ..."
   for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  # a batch run started by the loop below is a grandchild: stop the whole process group we lead
+  if [[ "$(ps -o pgid= $$ | tr -d ' ')" == "$$" ]]; then
+    kill -TERM -- -$$ 2>/dev/null || true
+  fi
   wait 2>/dev/null || true
   say "stopped; state kept in $DATA (scripts/demo.sh resumes from it)"
 }

@@ -84,7 +84,7 @@ public final class EventFactory {
         String eventId = idPrefix + hex8(id);
         int kind = rnd.nextInt(100);
         String region = Vocabulary.REGIONS.get(Math.floorMod(user.hashCode(), Vocabulary.REGIONS.size()));
-        if (kind < 50 || (kind < 62 && impressions == 0)) {
+        if (kind < 60 || (kind < 63 && impressions == 0)) {
             String campaign = "c" + campaigns.sample(rnd);
             String impressionId = "imp-" + eventId;
             String ad = campaign + "-ad" + rnd.nextInt(5);
@@ -96,7 +96,7 @@ public final class EventFactory {
             return Event.builder().eventId(eventId).eventType(EventType.AD_IMPRESSION).eventTime(eventTime)
                     .userId(user).region(region).campaignId(campaign).adId(ad).impressionId(impressionId).build();
         }
-        if (kind < 62) {
+        if (kind < 63) {
             // mostly a recent impression; the further back, the likelier the click misses the 1 h window
             long back = Math.min(impressions, RECENT_IMPRESSIONS);
             int slot = (int) ((impressions - 1 - (long) (back * Math.pow(rnd.nextDouble(), 6))) % RECENT_IMPRESSIONS);

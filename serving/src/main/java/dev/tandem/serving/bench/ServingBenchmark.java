@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp serving/target/classes:$(cat serving/target/runtime-classpath.txt) \
- *      dev.tandem.serving.bench.ServingBenchmark run [rate=500] [seconds=20] [concurrency=16]
+ *      dev.tandem.serving.bench.ServingBenchmark run [rate=500] [seconds=20] [concurrency=16] [cache=true|false]
  * </pre>
  */
 public final class ServingBenchmark {
@@ -42,12 +42,12 @@ public final class ServingBenchmark {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "run";
         switch (mode) {
-            case "server" -> server(Integer.parseInt(arg(args, "port", "0")));
+            case "server" -> server(Integer.parseInt(arg(args, "port", "0")), Boolean.parseBoolean(arg(args, "cache", "true")));
             case "inprocess" -> inProcess(Integer.parseInt(arg(args, "iterations", "2000")));
             case "load" -> load(arg(args, "url", null), Integer.parseInt(arg(args, "rate", "500")),
                     Integer.parseInt(arg(args, "seconds", "20")), Integer.parseInt(arg(args, "concurrency", "16")));
             case "run" -> run(Integer.parseInt(arg(args, "rate", "500")), Integer.parseInt(arg(args, "seconds", "20")),
-                    Integer.parseInt(arg(args, "concurrency", "16")));
+                    Integer.parseInt(arg(args, "concurrency", "16")), arg(args, "cache", "true"));
             default -> {
                 System.err.println("usage: ServingBenchmark run|server|load|inprocess [key=value …]");
                 System.exit(2);
@@ -64,12 +64,12 @@ public final class ServingBenchmark {
         return dflt;
     }
 
-    static void server(int port) throws InterruptedException {
+    static void server(int port, boolean cache) throws InterruptedException {
         long t0 = System.nanoTime();
         BenchData d = BenchData.build();
         QueryService svc = new QueryService(() -> d.batch, d.realtime, System::currentTimeMillis);
-        ApiServer server = new ApiServer(svc, java.util.Map::of, null).start("127.0.0.1", port);
-        System.out.println("READY " + server.port() + " (data built in " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        ApiServer server = new ApiServer(svc, java.util.Map::of, null, cache).start("127.0.0.1", port);
+        System.out.println("READY " + server.port() + " (answer cache " + (cache ? "on" : "off") + "; data built in " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
         System.out.flush();
         Thread.currentThread().join();
     }
@@ -94,10 +94,10 @@ public final class ServingBenchmark {
                 tail[tail.length / 2] / 1e6, tail[(int) (tail.length * 0.99)] / 1e6, tail.length, iterations);
     }
 
-    static void run(int rate, int seconds, int concurrency) throws Exception {
+    static void run(int rate, int seconds, int concurrency, String cache) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                ServingBenchmark.class.getName(), "server", "port=0").redirectErrorStream(true);
+                ServingBenchmark.class.getName(), "server", "port=0", "cache=" + cache).redirectErrorStream(true);
         Process p = pb.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -158,17 +158,32 @@ public final class ServingBenchmark {
                 return null;
             }));
         }
-        CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(inflight.toArray(new CompletableFuture<?>[0])).get(seconds + 30L, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.out.println("open loop: not every request finished within " + (seconds + 30) + " s after the last send");
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long unfinished = inflight.stream().filter(f -> !f.isDone()).count();
+        for (int i = 0; i < total; i++) {
+            if (!inflight.get(i).isDone()) {
+                latency[i] = Long.MAX_VALUE; // counted as slower than anything measured
+            }
+        }
         Arrays.sort(latency);
-        System.out.printf("open loop %d req/s for %d s: %d requests in %.1f s, errors %d, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                rate, seconds, total, elapsed, errors.get(), latency[total / 2] / 1e6, latency[(int) (total * 0.9)] / 1e6,
-                latency[(int) (total * 0.99)] / 1e6, latency[total - 1] / 1e6);
+        System.out.printf("open loop %d req/s for %d s: %d requests in %.1f s, errors %d, unfinished %d, p50 %s, p90 %s, p99 %s, max %s%n",
+                rate, seconds, total, elapsed, errors.get(), unfinished, ms(latency[total / 2]), ms(latency[(int) (total * 0.9)]),
+                ms(latency[(int) (total * 0.99)]), ms(latency[total - 1]));
+        System.out.flush();
 
         // closed loop: saturation
         double rps = closedLoop(client, req, concurrency, seconds);
         System.out.printf("closed loop, %d connections for %d s: %.0f req/s%n", concurrency, seconds, rps);
         System.exit(0);
+    }
+
+    private static String ms(long nanos) {
+        return nanos == Long.MAX_VALUE ? "unfinished" : String.format("%.2f ms", nanos / 1e6);
     }
 
     private static double closedLoop(HttpClient client, HttpRequest req, int concurrency, int seconds) throws Exception {

@@ -55,12 +55,22 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final byte[] indexHtml;
     private final byte[] openApi;
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> cache;
     private Javalin app;
+
+    static final int MAX_CACHED_ANSWERS = 512;
+    static final int MAX_CACHED_BYTES = 4 << 20;
 
     /**
      * @param adminToken the bearer token admin calls must present; null or empty disables them
      */
     public ApiServer(QueryService service, AdminActions admin, String adminToken) {
+        this(service, admin, adminToken, true);
+    }
+
+    /** @param cacheAnswers keep serialized answers per (query, snapshots); off only for benchmarks */
+    public ApiServer(QueryService service, AdminActions admin, String adminToken, boolean cacheAnswers) {
+        this.cache = cacheAnswers ? new java.util.concurrent.ConcurrentHashMap<>() : null;
         this.service = service;
         this.admin = admin;
         this.adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
@@ -107,12 +117,16 @@ public final class ApiServer implements AutoCloseable {
                 QueryParser.parseQueryString(ctx.queryString());
                 json(ctx, 200, Map.of("views", service.views()));
             }));
-            cfg.routes.get("/api/v1/views/{view}/series", timed("/api/v1/views/{view}/series", ctx ->
-                    json(ctx, 200, service.series(QueryParser.series(ctx.pathParam("view"),
-                            QueryParser.parseQueryString(ctx.queryString()))))));
-            cfg.routes.get("/api/v1/views/{view}/top", timed("/api/v1/views/{view}/top", ctx ->
-                    json(ctx, 200, service.top(QueryParser.top(ctx.pathParam("view"),
-                            QueryParser.parseQueryString(ctx.queryString()))))));
+            cfg.routes.get("/api/v1/views/{view}/series", timed("/api/v1/views/{view}/series", ctx -> {
+                QueryService.Snapshots snaps = service.snapshots();
+                cachedJson(ctx, snaps, () -> service.series(QueryParser.series(ctx.pathParam("view"),
+                        QueryParser.parseQueryString(ctx.queryString())), snaps));
+            }));
+            cfg.routes.get("/api/v1/views/{view}/top", timed("/api/v1/views/{view}/top", ctx -> {
+                QueryService.Snapshots snaps = service.snapshots();
+                cachedJson(ctx, snaps, () -> service.top(QueryParser.top(ctx.pathParam("view"),
+                        QueryParser.parseQueryString(ctx.queryString())), snaps));
+            }));
             cfg.routes.get("/api/v1/status", timed("/api/v1/status", ctx -> json(ctx, 200, service.status())));
             cfg.routes.post("/api/v1/admin/reload", timed("/api/v1/admin/reload", this::reload));
             cfg.routes.error(404, ctx -> {
@@ -180,6 +194,27 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new QueryException(409, "Reload failed", e.getMessage() + "; the previous version is still served");
         }
+    }
+
+    /**
+     * Answers are a pure function of (path, query string, snapshots): dashboards repeat the same
+     * queries, so the serialized answer is kept until either snapshot changes. Errors are never
+     * cached (they throw before the put).
+     */
+    private void cachedJson(Context ctx, QueryService.Snapshots snaps, java.util.function.Supplier<Object> answer)
+            throws JsonProcessingException {
+        String key = ctx.path() + "?" + ctx.queryString() + "|" + snaps.token();
+        byte[] body = cache == null ? null : cache.get(key);
+        if (body == null) {
+            body = mapper.writeValueAsBytes(answer.get());
+            if (cache != null && body.length <= MAX_CACHED_BYTES) {
+                if (cache.size() >= MAX_CACHED_ANSWERS) {
+                    cache.clear();
+                }
+                cache.put(key, body);
+            }
+        }
+        ctx.status(200).contentType(JSON).result(body);
     }
 
     private void json(Context ctx, int status, Object body) {

@@ -38,7 +38,7 @@ public final class MergedScan {
                             long from, long to, Map<String, Set<String>> filters, Sink sink) {
         long cutoff = batch.cutoff();
         ViewIndex index = batch.view(view);
-        Set<String>[] byPosition = filterByPosition(view, filters);
+        List<Set<String>> byPosition = filterByPosition(view, filters);
         index.scan(from, to, (key, stored, estimates) -> {
             if (matches(byPosition, key.dims())) {
                 Map<Long, Aggregate> tags = realtime.tags(view, key.dims(), key.bucketStart());
@@ -72,19 +72,19 @@ public final class MergedScan {
         return false;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Set<String>[] filterByPosition(ViewDefinition view, Map<String, Set<String>> filters) {
-        List<String> dims = view.dimensionNames();
-        Set<String>[] out = new Set[dims.size()];
-        for (int i = 0; i < dims.size(); i++) {
-            out[i] = filters.get(dims.get(i));
+    /** The filter of each dimension position (null: no filter). */
+    private static List<Set<String>> filterByPosition(ViewDefinition view, Map<String, Set<String>> filters) {
+        List<Set<String>> out = new java.util.ArrayList<>();
+        for (String d : view.dimensionNames()) {
+            out.add(filters.get(d));
         }
         return out;
     }
 
-    private static boolean matches(Set<String>[] filters, List<String> dims) {
-        for (int i = 0; i < filters.length; i++) {
-            if (filters[i] != null && !filters[i].contains(dims.get(i))) {
+    private static boolean matches(List<Set<String>> filters, List<String> dims) {
+        for (int i = 0; i < filters.size(); i++) {
+            Set<String> f = filters.get(i);
+            if (f != null && !f.contains(dims.get(i))) {
                 return false;
             }
         }

@@ -5,6 +5,7 @@ import dev.tandem.core.view.Aggregate;
 import dev.tandem.core.view.Granularity;
 import dev.tandem.core.view.MetricDefinition;
 import dev.tandem.core.view.ViewDefinition;
+import dev.tandem.core.view.ViewKey;
 import dev.tandem.core.view.Views;
 import dev.tandem.serving.batch.BatchSnapshot;
 import dev.tandem.serving.batch.BatchSource;
@@ -15,6 +16,8 @@ import dev.tandem.serving.realtime.RealtimeStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +64,21 @@ public final class QueryService {
     private record Group(long bucket, List<String> dims) {
     }
 
+    private static final Comparator<Map.Entry<Group, Acc>> ROW_ORDER =
+            Comparator.comparingLong((Map.Entry<Group, Acc> e) -> e.getKey().bucket())
+                    .thenComparing(e -> e.getKey().dims(), QueryService::compareDims);
+
+    private static void checkLimits(int rows, Set<List<String>> series, List<String> dims) {
+        if (rows > QueryLimits.MAX_ROWS) {
+            throw QueryException.tooLarge("the answer would hold more than " + QueryLimits.MAX_ROWS
+                    + " rows; narrow the range, filter dimensions, group by fewer or use granularity=day");
+        }
+        if (series.add(dims) && series.size() > QueryLimits.MAX_GROUPS) {
+            throw QueryException.tooLarge("the answer would hold more than " + QueryLimits.MAX_GROUPS
+                    + " series (dimension combinations); filter dimensions or group by fewer");
+        }
+    }
+
     /**
      * A roll-up accumulator. It starts either with its own aggregate or with a borrowed one from
      * the batch index (with that row's precomputed estimates), and copies a borrowed aggregate
@@ -91,37 +109,73 @@ public final class QueryService {
         }
     }
 
+    /**
+     * The two snapshots one query reads, taken together. Answers are a pure function of the query
+     * and these, so {@link #token()} can key an answer cache.
+     */
+    public record Snapshots(BatchSnapshot batch, RealtimeSnapshot realtime, boolean realtimeReady) {
+        public String token() {
+            return batch.runId() + "@" + batch.loadedAt() + "#" + System.identityHashCode(batch) + "/rt" + realtime.version()
+                    + "#" + System.identityHashCode(realtime) + (realtimeReady ? "" : "/replaying");
+        }
+    }
+
+    public Snapshots snapshots() {
+        return new Snapshots(batch.current(), realtime.snapshot(), realtime.ready());
+    }
+
     public SeriesAnswer series(SeriesQuery q) {
-        BatchSnapshot b = batch.current();
-        RealtimeSnapshot r = realtime.snapshot();
+        return series(q, snapshots());
+    }
+
+    public TopAnswer top(TopQuery q) {
+        return top(q, snapshots());
+    }
+
+    public SeriesAnswer series(SeriesQuery q, Snapshots snaps) {
+        BatchSnapshot b = snaps.batch();
+        RealtimeSnapshot r = snaps.realtime();
         ViewDefinition view = q.view();
         List<String> dimNames = view.dimensionNames();
         int[] keep = q.groupBy().stream().mapToInt(dimNames::indexOf).toArray();
         boolean identity = keep.length == dimNames.size() && q.granularity() == view.granularity()
                 && isIdentityOrder(keep);
         Granularity g = q.granularity();
-        Map<Group, Acc> acc = new HashMap<>();
-        Map<List<String>, Boolean> series = new HashMap<>();
-        MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
-            List<String> dims = identity ? key.dims() : pick(key.dims(), keep);
-            Group grp = new Group(g.bucketStart(key.bucketStart()), dims);
-            Acc prev = acc.putIfAbsent(grp, new Acc(merged, estimates));
-            if (prev != null) {
-                prev.add(merged);
-            } else {
-                if (acc.size() > QueryLimits.MAX_ROWS) {
-                    throw QueryException.tooLarge("the answer would hold more than " + QueryLimits.MAX_ROWS
-                            + " rows; narrow the range, filter dimensions, group by fewer or use granularity=day");
+        List<Map.Entry<Group, Acc>> sorted;
+        Set<List<String>> series = new HashSet<>();
+        if (identity) {
+            // Every key is one row and the scan visits each key once, batch keys already in order:
+            // no roll-up map, and a sort only if the speed layer added keys the batch lacks.
+            List<Map.Entry<Group, Acc>> list = new ArrayList<>();
+            boolean[] inOrder = {true};
+            ViewKey[] last = {null};
+            MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
+                if (last[0] != null && last[0].compareTo(key) > 0) {
+                    inOrder[0] = false;
                 }
-                if (series.putIfAbsent(dims, Boolean.TRUE) == null && series.size() > QueryLimits.MAX_GROUPS) {
-                    throw QueryException.tooLarge("the answer would hold more than " + QueryLimits.MAX_GROUPS
-                            + " series (dimension combinations); filter dimensions or group by fewer");
-                }
+                last[0] = key;
+                list.add(Map.entry(new Group(key.bucketStart(), key.dims()), new Acc(merged, estimates)));
+                checkLimits(list.size(), series, key.dims());
+            });
+            if (!inOrder[0]) {
+                list.sort(ROW_ORDER);
             }
-        });
-        List<Map.Entry<Group, Acc>> sorted = new ArrayList<>(acc.entrySet());
-        sorted.sort(Comparator.comparing((Map.Entry<Group, Acc> e) -> e.getKey().bucket())
-                .thenComparing(e -> e.getKey().dims(), QueryService::compareDims));
+            sorted = list;
+        } else {
+            Map<Group, Acc> acc = new HashMap<>();
+            MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
+                List<String> dims = pick(key.dims(), keep);
+                Group grp = new Group(g.bucketStart(key.bucketStart()), dims);
+                Acc prev = acc.putIfAbsent(grp, new Acc(merged, estimates));
+                if (prev != null) {
+                    prev.add(merged);
+                } else {
+                    checkLimits(acc.size(), series, dims);
+                }
+            });
+            sorted = new ArrayList<>(acc.entrySet());
+            sorted.sort(ROW_ORDER);
+        }
         List<Map<String, Object>> rows = new ArrayList<>(sorted.size());
         Map<Long, String> isoCache = new HashMap<>();
         for (Map.Entry<Group, Acc> e : sorted) {
@@ -136,12 +190,12 @@ public final class QueryService {
             rows.add(row);
         }
         return new SeriesAnswer(view.name(), g.name().toLowerCase(Locale.ROOT), Iso.format(q.from()), Iso.format(q.to()),
-                batchRef(b), Coverage.of(b, r).warnings(realtime.ready()), q.groupBy(), q.metrics(), rows);
+                batchRef(b), Coverage.of(b, r).warnings(snaps.realtimeReady()), q.groupBy(), q.metrics(), rows);
     }
 
-    public TopAnswer top(TopQuery q) {
-        BatchSnapshot b = batch.current();
-        RealtimeSnapshot r = realtime.snapshot();
+    public TopAnswer top(TopQuery q, Snapshots snaps) {
+        BatchSnapshot b = snaps.batch();
+        RealtimeSnapshot r = snaps.realtime();
         ViewDefinition view = q.view();
         Map<List<String>, Acc> accs = new HashMap<>();
         MergedScan.scan(view, b, r, q.from(), q.to(), q.filters(), (key, merged, estimates) -> {
@@ -170,7 +224,7 @@ public final class QueryService {
             rows.add(row);
         }
         return new TopAnswer(view.name(), Iso.format(q.from()), Iso.format(q.to()), q.by(), q.limit(), batchRef(b),
-                Coverage.of(b, r).warnings(realtime.ready()), rows);
+                Coverage.of(b, r).warnings(snaps.realtimeReady()), rows);
     }
 
     /** {@code GET /api/v1/views}: the views and what can be asked of them. */

@@ -1,6 +1,7 @@
 package dev.tandem.serving.realtime;
 
 import dev.tandem.core.topics.Topics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -97,35 +98,18 @@ public final class KafkaRealtimeStore implements RealtimeStore {
                 LOG.info("replaying {} partitions of {} up to {}", tps.size(), topic, startEnd);
             }
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (r.key() == null) {
-                        state.applyRecord(new byte[0], null);
-                        continue;
+                try {
+                    pollOnce(startEnd);
+                    lastError = null;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Broker gone, topic deleted, …: keep the last snapshot in service, say why, retry.
+                    if (!String.valueOf(e).equals(lastError)) {
+                        LOG.error("realtime consumer error (retrying every second)", e);
                     }
-                    state.applyRecord(r.key(), r.value());
-                    if (r.timestamp() > lastRecordTime) {
-                        lastRecordTime = r.timestamp();
-                    }
-                }
-                if (state.hasChanges()) {
-                    snapshot = state.publish();
-                }
-                applied = state.appliedRecords();
-                corrupt = state.corruptRecords();
-                long l = 0;
-                boolean caughtUp = true;
-                for (TopicPartition tp : consumer.assignment()) {
-                    OptionalLong pl = consumer.currentLag(tp);
-                    l += pl.orElse(0);
-                    if (!ready && consumer.position(tp) < startEnd.getOrDefault(tp, 0L)) {
-                        caughtUp = false;
-                    }
-                }
-                lag = l;
-                if (!ready && caughtUp) {
-                    ready = true;
-                    LOG.info("realtime store caught up: {} entries from {} records", snapshot.entries(), applied);
+                    lastError = e.toString();
+                    Thread.sleep(1000);
                 }
             }
         } catch (WakeupException e) {
@@ -136,7 +120,40 @@ public final class KafkaRealtimeStore implements RealtimeStore {
             lastError = e.toString();
             LOG.error("realtime consumer stopped", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    private void pollOnce(Map<TopicPartition, Long> startEnd) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.key() == null) {
+                state.applyRecord(new byte[0], null);
+                continue;
+            }
+            state.applyRecord(r.key(), r.value());
+            if (r.timestamp() > lastRecordTime) {
+                lastRecordTime = r.timestamp();
+            }
+        }
+        if (state.hasChanges()) {
+            snapshot = state.publish();
+        }
+        applied = state.appliedRecords();
+        corrupt = state.corruptRecords();
+        long l = 0;
+        boolean caughtUp = true;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong pl = consumer.currentLag(tp);
+            l += pl.orElse(0);
+            if (!ready && consumer.position(tp) < startEnd.getOrDefault(tp, 0L)) {
+                caughtUp = false;
+            }
+        }
+        lag = l;
+        if (!ready && caughtUp) {
+            ready = true;
+            LOG.info("realtime store caught up: {} entries from {} records", snapshot.entries(), applied);
         }
     }
 
@@ -159,7 +176,7 @@ public final class KafkaRealtimeStore implements RealtimeStore {
     public void close() {
         running = false;
         if (!thread.isAlive()) {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
             return;
         }
         consumer.wakeup();

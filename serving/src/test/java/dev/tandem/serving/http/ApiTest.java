@@ -28,7 +28,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,8 +232,7 @@ class ApiTest {
         JsonNode doc = ok(get("/openapi.json"));
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         Set<String> documented = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = doc.get("paths").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : doc.get("paths").properties()) {
             p.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
         }
         Set<String> implemented = new HashSet<>();
@@ -255,6 +253,29 @@ class ApiTest {
         for (String p : dev.tandem.serving.query.QueryParser.TOP_PARAMS) {
             assertThat(topParams).contains("\"" + p + "\"");
         }
+    }
+
+    @Test
+    void repeatedQueriesFollowNewSnapshotsDespiteTheAnswerCache() throws IOException, InterruptedException {
+        String url = "/api/v1/views/search_terms_daily/series?" + range() + "&term=cachetest&groupBy=";
+        assertThat(ok(get(url)).get("rows")).isEmpty();
+        assertThat(ok(get(url)).get("rows")).isEmpty();
+        long day = Math.floorDiv(end, IngestTags.DAY_MS) * IngestTags.DAY_MS;
+        realtime.put(new dev.tandem.core.view.RealtimeCodec.RealtimeKey("search_terms_daily",
+                new ViewKey(List.of("cachetest"), day), end), Views.SEARCH_TERMS_DAILY.zero().setLong("occurrences", 3));
+        try {
+            JsonNode rows = ok(get(url)).get("rows");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).get("occurrences").asLong()).isEqualTo(3);
+            AtomicReference<BatchSnapshot> before = new AtomicReference<>(batch.get());
+            batch.set(Layers.batch(tables, cutoff, "20261121T020000Z-test-00a2"));
+            assertThat(ok(get(url)).get("batch").get("run").asText()).isEqualTo("20261121T020000Z-test-00a2");
+            batch.set(before.get());
+        } finally {
+            realtime.put(new dev.tandem.core.view.RealtimeCodec.RealtimeKey("search_terms_daily",
+                    new ViewKey(List.of("cachetest"), day), end), null);
+        }
+        assertThat(ok(get(url)).get("rows")).isEmpty();
     }
 
     @Test

@@ -64,6 +64,9 @@ class MergeTest {
         for (ViewDefinition v : Views.ALL) {
             QueryService.SeriesAnswer a = svc.series(all(v));
             Map<ViewKey, Map<String, Object>> served = Layers.served(a.rows(), v.dimensionNames(), Metrics.names(v));
+            List<ViewKey> order = a.rows().stream().map(r -> new ViewKey(v.dimensionNames().stream().map(d -> (String) r.get(d)).toList(),
+                    Iso.parse("bucket_start", (String) r.get("bucket_start")))).toList();
+            assertThat(order).as(v.name() + " rows sorted by bucket, then dims").isSortedAccordingTo(ViewKey::compareTo);
             Map<ViewKey, Map<String, Object>> expected = Layers.expected(v, expectedByView.get(v.name()));
             assertThat(expected).as(v.name()).isNotEmpty();
             assertThat(served).as(v.name()).isEqualTo(expected);
