@@ -5,6 +5,7 @@ import dev.tandem.speed.cli.SpeedCli;
 import dev.tandem.speed.logic.AttributionJoin;
 import dev.tandem.speed.logic.DecodeAndValidate;
 import dev.tandem.speed.logic.Dedup;
+import dev.tandem.speed.logic.LocalCombiner;
 import dev.tandem.speed.logic.ViewAggregator;
 import dev.tandem.speed.logic.ViewContributions;
 import dev.tandem.speed.model.AttributedClick;
@@ -15,6 +16,7 @@ import dev.tandem.speed.model.RawRecord;
 import dev.tandem.speed.model.Rejected;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -32,6 +34,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -87,12 +90,24 @@ public final class SpeedJob {
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         c.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
+        // heap snapshots are always full; RocksDB uploads only new files, which is what makes a 1 s
+        // interval affordable with 48 h of dedup state
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.stateBackend().equals("rocksdb"));
+        // the JobManager's memory storage caps state at 5 MB, which 48 h of dedup state exceeds in
+        // minutes: always checkpoint to a filesystem, a scratch directory unless one is given
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         if (config.checkpointDir() != null) {
-            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
             c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        } else {
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    Path.of(System.getProperty("java.io.tmpdir"), "tandem-speed-checkpoints").toUri().toString());
+            c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.DELETE_ON_CANCELLATION);
         }
+        // a slow checkpoint only delays commits; restart the job only if several fail in a row
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 5);
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(config.watermarkIntervalMs()));
         // every type in state and on the wire is a POJO or a primitive: Kryo would be a bug
         c.set(PipelineOptions.GENERIC_TYPES, false);
@@ -166,6 +181,8 @@ public final class SpeedJob {
                         .name("attributed-click-facts").uid("attributed-click-facts"));
 
         SingleOutputStreamOperator<ChangelogEntry> changelog = contributions
+                .transform("combine-contributions", TypeInformation.of(Contribution.class), new LocalCombiner(50_000))
+                .uid("combine-contributions")
                 .keyBy(c -> c.key, Types.STRING)
                 .process(new ViewAggregator(config.retentionMs(), config.emitIntervalMs()))
                 .name("views-by-tag").uid("views-by-tag");

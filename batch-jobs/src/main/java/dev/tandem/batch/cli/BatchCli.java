@@ -3,6 +3,8 @@ package dev.tandem.batch.cli;
 import dev.tandem.batch.RunAdmin;
 import dev.tandem.batch.archive.ArchiveJob;
 import dev.tandem.batch.archive.KafkaLogSource;
+import dev.tandem.batch.mapreduce.MapReduceConfig;
+import dev.tandem.batch.mapreduce.jobs.MapReduceBatch;
 import dev.tandem.batch.spark.SparkRecomputeJob;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.time.IngestTags;
@@ -60,11 +62,7 @@ public final class BatchCli implements Callable<Integer> {
         int keep;
 
         void check(CommandLine cl) {
-            if (engine.equals("mapreduce")) {
-                throw new CommandLine.ParameterException(cl,
-                        "--engine mapreduce: the MapReduce engine is not part of this build yet");
-            }
-            if (!engine.equals("spark")) {
+            if (!engine.equals("spark") && !engine.equals("mapreduce")) {
                 throw new CommandLine.ParameterException(cl, "--engine must be spark or mapreduce, not '" + engine + "'");
             }
             if (keep < 0) {
@@ -85,6 +83,33 @@ public final class BatchCli implements Callable<Integer> {
             List<String> pruned = new RunAdmin(layout).prune(keep);
             w.println("pruned " + pruned.size() + " run(s)" + (pruned.isEmpty() ? "" : ": " + pruned));
         }
+    }
+
+    /**
+     * The hand-written MapReduce engine ({@code dev.tandem.batch.mapreduce}): always a full recompute
+     * (an incremental run equals a full one by invariant 8, so asking for one still gives the
+     * right rows), published like a Spark run.
+     */
+    static int runMapReduce(SparkOptions o, String what, long[] backfillRange) throws Exception {
+        StorageLayout layout = StorageLayout.at(o.root);
+        if (backfillRange != null) {
+            SparkRecomputeJob.checkBackfillRange(layout, backfillRange[0], backfillRange[1]);
+        }
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("tandem-mapreduce-");
+        try {
+            org.slf4j.LoggerFactory.getLogger(BatchCli.class).info("{}: MapReduce engine, full recompute (scratch {})", what, scratch);
+            String runId = MapReduceBatch.run(layout, MapReduceConfig.defaults(scratch));
+            System.out.println("published " + runId + " cutoff=" + layout.readManifest(runId).cutoff() + " engine=mapreduce");
+            if (o.keep > 0) {
+                List<String> pruned = new RunAdmin(layout).prune(o.keep);
+                System.out.println("pruned " + pruned.size() + " run(s)" + (pruned.isEmpty() ? "" : ": " + pruned));
+            }
+        } finally {
+            try (var files = java.nio.file.Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return 0;
     }
 
     @Command(name = "batch", mixinStandardHelpOptions = true,
@@ -108,6 +133,9 @@ public final class BatchCli implements Callable<Integer> {
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
                         "--mode must be full or incremental, not '" + mode + "'");
             };
+            if (o.engine.equals("mapreduce")) {
+                return runMapReduce(o, "batch --mode " + mode, null);
+            }
             try (SparkSession spark = SparkSessions.create(o.master, o.conf)) {
                 StorageLayout layout = StorageLayout.at(o.root, spark.sparkContext().hadoopConfiguration());
                 report(new SparkRecomputeJob(spark, layout).run(m), layout, o.keep);
@@ -135,6 +163,9 @@ public final class BatchCli implements Callable<Integer> {
         public Integer call() throws Exception {
             o.check(spec.commandLine());
             long[] range = range(spec.commandLine(), from, to);
+            if (o.engine.equals("mapreduce")) {
+                return runMapReduce(o, "backfill", range);
+            }
             try (SparkSession spark = SparkSessions.create(o.master, o.conf)) {
                 StorageLayout layout = StorageLayout.at(o.root, spark.sparkContext().hadoopConfiguration());
                 report(new SparkRecomputeJob(spark, layout).backfill(range[0], range[1]), layout, o.keep);

@@ -29,6 +29,8 @@ final class Grouper {
     private int groupKeyLen;
     private int groupPrefixLen;
     private long records;
+    /** In-group status of the current record: -1 unknown, 0 no, 1 yes. */
+    private int inGroupCache = -1;
 
     Grouper(RecordSource src, GroupLength groupLength) {
         this.src = src;
@@ -36,6 +38,7 @@ final class Grouper {
     }
 
     private void advance() throws IOException {
+        inGroupCache = -1;
         hasCurrent = src.next();
         if (hasCurrent) {
             records++;
@@ -47,9 +50,12 @@ final class Grouper {
         if (!hasCurrent) {
             return false;
         }
-        int pl = groupLength.of(src.keyBuf(), src.keyOff(), src.keyLen());
-        return pl == groupPrefixLen && Arrays.equals(src.keyBuf(), src.keyOff(), src.keyOff() + pl,
-                groupKey, 0, groupPrefixLen);
+        if (inGroupCache < 0) {
+            int pl = groupLength.of(src.keyBuf(), src.keyOff(), src.keyLen());
+            inGroupCache = pl == groupPrefixLen && Arrays.equals(src.keyBuf(), src.keyOff(), src.keyOff() + pl,
+                    groupKey, 0, groupPrefixLen) ? 1 : 0;
+        }
+        return inGroupCache == 1;
     }
 
     boolean nextGroup() throws IOException {
@@ -70,6 +76,7 @@ final class Grouper {
         }
         System.arraycopy(src.keyBuf(), src.keyOff(), groupKey, 0, groupKeyLen);
         groupPrefixLen = groupLength.of(groupKey, 0, groupKeyLen);
+        inGroupCache = 1;
         return true;
     }
 

@@ -17,11 +17,13 @@ import java.util.List;
 final class SortBuffer<K, V> implements Emitter<K, V> {
 
     /**
-     * Metadata ints per record (partition, key start, key length, value length, and the key's first
-     * 8 bytes as two ints, so most comparisons never touch the data array) plus 2 sort ints.
+     * Per record: 4 metadata ints (partition, key start, key length, value length), and for the
+     * sort, parallel arrays (and their merge buffers) of record index, key length and the key's
+     * first 8 bytes, so that a sort pass walks memory sequentially and most comparisons never
+     * touch the data array.
      */
-    private static final int META_INTS = 6;
-    private static final int BYTES_PER_RECORD = (META_INTS + 2) * Integer.BYTES;
+    private static final int META_INTS = 4;
+    private static final int BYTES_PER_RECORD = META_INTS * Integer.BYTES + 2 * (Integer.BYTES + Integer.BYTES + Long.BYTES);
 
     private final KeyCodec<K> keyCodec;
     private final Serde<V> valueSerde;
@@ -32,11 +34,19 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
     private final Path dir;
     private final int ioBufferBytes;
 
-    private final byte[] data;
-    private final int[] meta;
-    private final int[] idx;
-    private final int[] tmp;
-    private final int maxRecords;
+    private final int budget;
+    private byte[] data;
+    private int[] meta;
+    private int[] idx;
+    private int[] tmp;
+    private int[] len;
+    private int[] lenTmp;
+    private long[] pfx;
+    private long[] pfxTmp;
+    private int maxRecords;
+    private boolean adapted;
+    private long outRecords;
+    private long outBytes;
     private int used;
     private int count;
     private final BinaryWriter scratch = new BinaryWriter(256);
@@ -52,13 +62,48 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         this.counters = counters;
         this.dir = dir;
         this.ioBufferBytes = ioBufferBytes;
-        // a quarter of the buffer for record metadata, the rest for the bytes themselves
-        this.maxRecords = Math.max(1, bufferBytes / 4 / BYTES_PER_RECORD);
-        this.data = new byte[Math.max(64, bufferBytes - maxRecords * BYTES_PER_RECORD)];
-        this.meta = new int[maxRecords * META_INTS];
-        this.idx = new int[maxRecords];
-        this.tmp = new int[maxRecords];
-        counters.max(Counters.PEAK_SORT_BUFFER_BYTES, (long) data.length + (long) maxRecords * BYTES_PER_RECORD);
+        this.budget = bufferBytes;
+        // start with a quarter of the buffer for record metadata; re-split after the first spill
+        layout(Math.max(1, bufferBytes / 4 / BYTES_PER_RECORD));
+    }
+
+    /** (Re)allocates the buffer as {@code records} metadata slots plus the rest for data bytes. */
+    private void layout(int records) {
+        data = null;
+        meta = null;
+        idx = null;
+        tmp = null;
+        len = null;
+        lenTmp = null;
+        pfx = null;
+        pfxTmp = null;
+        maxRecords = records;
+        data = new byte[Math.max(64, budget - records * BYTES_PER_RECORD)];
+        meta = new int[records * META_INTS];
+        idx = new int[records];
+        tmp = new int[records];
+        len = new int[records];
+        lenTmp = new int[records];
+        pfx = new long[records];
+        pfxTmp = new long[records];
+        counters.max(Counters.PEAK_SORT_BUFFER_BYTES, (long) data.length + (long) records * BYTES_PER_RECORD);
+    }
+
+    /**
+     * After the first spill, splits the buffer between metadata and data in proportion to the
+     * records seen (Hadoop tunes {@code io.sort.record.percent} for the same reason): small records
+     * (word count) need many metadata slots, large ones (events) need data space.
+     */
+    private void adapt(int spilledCount, int spilledBytes) {
+        if (adapted || spilledCount == 0) {
+            return;
+        }
+        adapted = true;
+        double avg = (double) spilledBytes / spilledCount;
+        int ideal = (int) Math.max(1, Math.min((budget - 64) / BYTES_PER_RECORD, budget / (avg * 1.1 + BYTES_PER_RECORD)));
+        if (Math.abs(ideal - maxRecords) > maxRecords / 4) {
+            layout(ideal);
+        }
     }
 
     @Override
@@ -73,8 +118,8 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         if (p < 0 || p >= numPartitions) {
             throw new IllegalStateException("partitioner returned " + p + " for " + numPartitions + " partitions");
         }
-        counters.add(Counters.MAP_OUTPUT_RECORDS, 1);
-        counters.add(Counters.MAP_OUTPUT_BYTES, klen + vlen);
+        outRecords++;
+        outBytes += klen + vlen;
         if (used + klen + vlen > data.length || count == maxRecords) {
             spill();
         }
@@ -88,12 +133,6 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         meta[m + 1] = used;
         meta[m + 2] = klen;
         meta[m + 3] = vlen;
-        long prefix = 0;
-        for (int i = 0; i < 8; i++) {
-            prefix = (prefix << 8) | (i < klen ? s[i] & 0xFF : 0);
-        }
-        meta[m + 4] = (int) (prefix >>> 32);
-        meta[m + 5] = (int) prefix;
         used += klen + vlen;
         count++;
     }
@@ -103,6 +142,8 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         if (count > 0 || spills.isEmpty()) {
             spill();
         }
+        counters.add(Counters.MAP_OUTPUT_RECORDS, outRecords);
+        counters.add(Counters.MAP_OUTPUT_BYTES, outBytes);
         return spills;
     }
 
@@ -111,10 +152,7 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
     }
 
     private void spill() throws IOException {
-        for (int i = 0; i < count; i++) {
-            idx[i] = i;
-        }
-        sort(0, count);
+        sortByPartitionAndKey();
         Path file = nextSpillFile();
         long records = 0;
         try (RunWriter w = new RunWriter(file, numPartitions, ioBufferBytes)) {
@@ -143,8 +181,11 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
             counters.add(Counters.SPILLED_RECORDS, records);
             counters.add(Counters.SPILLED_BYTES, w.bytesWritten());
         }
+        int spilledCount = count;
+        int spilledBytes = used;
         used = 0;
         count = 0;
+        adapt(spilledCount, spilledBytes);
     }
 
     private void spillSingle(int p, byte[] s, int klen, int vlen) throws IOException {
@@ -158,62 +199,104 @@ final class SortBuffer<K, V> implements Emitter<K, V> {
         }
     }
 
-    private int compare(int a, int b) {
-        int ma = a * META_INTS;
-        int mb = b * META_INTS;
-        int c = Integer.compare(meta[ma], meta[mb]);
+    /**
+     * A counting sort by partition (the partitions are few), then a stable merge sort of each
+     * partition's records by key, on the parallel arrays (idx, len, pfx).
+     */
+    private void sortByPartitionAndKey() {
+        int[] start = new int[numPartitions + 1];
+        for (int r = 0; r < count; r++) {
+            start[meta[r * META_INTS] + 1]++;
+        }
+        for (int p = 0; p < numPartitions; p++) {
+            start[p + 1] += start[p];
+        }
+        int[] next = start.clone();
+        for (int r = 0; r < count; r++) {
+            int m = r * META_INTS;
+            int pos = next[meta[m]]++;
+            int off = meta[m + 1];
+            int kl = meta[m + 2];
+            long prefix = 0;
+            for (int b = 0; b < 8; b++) {
+                prefix = (prefix << 8) | (b < kl ? data[off + b] & 0xFF : 0);
+            }
+            idx[pos] = r;
+            len[pos] = kl;
+            pfx[pos] = prefix;
+        }
+        for (int p = 0; p < numPartitions; p++) {
+            sort(start[p], start[p + 1]);
+        }
+    }
+
+    /** Compares the records at sort positions i (in the main arrays) and j (in the tmp arrays or main). */
+    private int compareKeys(long pa, int la, int ra, long pb, int lb, int rb) {
+        int c = Long.compareUnsigned(pa, pb);
         if (c != 0) {
             return c;
         }
-        c = Integer.compareUnsigned(meta[ma + 4], meta[mb + 4]);
-        if (c != 0) {
-            return c;
-        }
-        c = Integer.compareUnsigned(meta[ma + 5], meta[mb + 5]);
-        if (c != 0) {
-            return c;
-        }
-        int la = meta[ma + 2];
-        int lb = meta[mb + 2];
         if (la <= 8 || lb <= 8) {
             // equal zero-padded first 8 bytes: the shorter key is a prefix of the longer one
             return Integer.compare(la, lb);
         }
-        return Arrays.compareUnsigned(data, meta[ma + 1] + 8, meta[ma + 1] + la, data, meta[mb + 1] + 8, meta[mb + 1] + lb);
+        int oa = meta[ra * META_INTS + 1];
+        int ob = meta[rb * META_INTS + 1];
+        return Arrays.compareUnsigned(data, oa + 8, oa + la, data, ob + 8, ob + lb);
     }
 
-    /** Stable merge sort of idx[from, to) (stable: equal keys keep emit order). */
+    /** Stable merge sort of positions [from, to) of (idx, len, pfx). */
     private void sort(int from, int to) {
         if (to - from < 16) {
             for (int i = from + 1; i < to; i++) {
-                int v = idx[i];
+                int vi = idx[i];
+                int vl = len[i];
+                long vp = pfx[i];
                 int j = i - 1;
-                while (j >= from && compare(idx[j], v) > 0) {
+                while (j >= from && compareKeys(pfx[j], len[j], idx[j], vp, vl, vi) > 0) {
                     idx[j + 1] = idx[j];
+                    len[j + 1] = len[j];
+                    pfx[j + 1] = pfx[j];
                     j--;
                 }
-                idx[j + 1] = v;
+                idx[j + 1] = vi;
+                len[j + 1] = vl;
+                pfx[j + 1] = vp;
             }
             return;
         }
         int mid = (from + to) >>> 1;
         sort(from, mid);
         sort(mid, to);
-        if (compare(idx[mid - 1], idx[mid]) <= 0) {
+        if (compareKeys(pfx[mid - 1], len[mid - 1], idx[mid - 1], pfx[mid], len[mid], idx[mid]) <= 0) {
             return;
         }
         System.arraycopy(idx, from, tmp, from, to - from);
+        System.arraycopy(len, from, lenTmp, from, to - from);
+        System.arraycopy(pfx, from, pfxTmp, from, to - from);
         int i = from;
         int j = mid;
         int k = from;
         while (i < mid && j < to) {
-            idx[k++] = compare(tmp[j], tmp[i]) < 0 ? tmp[j++] : tmp[i++];
+            if (compareKeys(pfxTmp[j], lenTmp[j], tmp[j], pfxTmp[i], lenTmp[i], tmp[i]) < 0) {
+                idx[k] = tmp[j];
+                len[k] = lenTmp[j];
+                pfx[k++] = pfxTmp[j++];
+            } else {
+                idx[k] = tmp[i];
+                len[k] = lenTmp[i];
+                pfx[k++] = pfxTmp[i++];
+            }
         }
         while (i < mid) {
-            idx[k++] = tmp[i++];
+            idx[k] = tmp[i];
+            len[k] = lenTmp[i];
+            pfx[k++] = pfxTmp[i++];
         }
         while (j < to) {
-            idx[k++] = tmp[j++];
+            idx[k] = tmp[j];
+            len[k] = lenTmp[j];
+            pfx[k++] = pfxTmp[j++];
         }
     }
 

@@ -105,6 +105,16 @@ public final class SparkRecomputeJob {
      * @throws IllegalArgumentException when an hour of the range is not complete or not below the cutoff
      */
     public Outcome backfill(long fromHour, long toHour) throws IOException {
+        checkBackfillRange(layout, fromHour, toHour);
+        return run(Mode.FULL, "backfill", Map.of("backfill_from_ms", fromHour, "backfill_to_ms", toHour));
+    }
+
+    /**
+     * A backfill range must be whole hours, each complete and below the cutoff (engine-neutral).
+     *
+     * @throws IllegalArgumentException otherwise, naming the first bad hour
+     */
+    public static void checkBackfillRange(StorageLayout layout, long fromHour, long toHour) throws IOException {
         if (!IngestTags.isHourStart(fromHour) || !IngestTags.isHourStart(toHour) || toHour <= fromHour) {
             throw new IllegalArgumentException("backfill range must be whole hours with from < to");
         }
@@ -117,7 +127,6 @@ public final class SparkRecomputeJob {
                         + cutoff.map(c -> " " + IngestTags.hourLabel(c)).orElse("") + "; repair or archive it first");
             }
         }
-        return run(Mode.FULL, "backfill", Map.of("backfill_from_ms", fromHour, "backfill_to_ms", toHour));
     }
 
     /**

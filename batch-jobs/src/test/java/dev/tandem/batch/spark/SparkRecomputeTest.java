@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(LocalSpark.class)
-class SparkRecomputeTest {
+public class SparkRecomputeTest {
 
     private static final long START = t("2026-11-20T00:00:00Z");
 
@@ -56,7 +56,7 @@ class SparkRecomputeTest {
         return events;
     }
 
-    static SortedMap<ViewKey, Aggregate> rowsOf(SparkSession spark, StorageLayout layout, String runId, ViewDefinition v) {
+    public static SortedMap<ViewKey, Aggregate> rowsOf(SparkSession spark, StorageLayout layout, String runId, ViewDefinition v) {
         SortedMap<ViewKey, Aggregate> out = new TreeMap<>();
         for (Row r : spark.read().parquet(layout.viewDir(runId, v.name()).toString()).collectAsList()) {
             Tuple2<ViewKey, Aggregate> t = BatchViewRows.fromRow(v, r);
@@ -65,7 +65,7 @@ class SparkRecomputeTest {
         return out;
     }
 
-    static void assertRunEqualsReference(SparkSession spark, StorageLayout layout, String runId, Evaluation ref, long cutoff) {
+    public static void assertRunEqualsReference(SparkSession spark, StorageLayout layout, String runId, Evaluation ref, long cutoff) {
         for (ViewDefinition v : Views.ALL) {
             SortedMap<ViewKey, Aggregate> expected = ref.view(v).batch(cutoff);
             assertThat(expected).as("reference rows of %s", v.name()).isNotEmpty();
@@ -77,7 +77,7 @@ class SparkRecomputeTest {
     @ValueSource(longs = {1, 7, 42})
     void fullRecomputeEqualsTheReferenceEvaluator(long seed, SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
-        List<IngestedEvent> log = masterFor(spark, layout, seed, 500);
+        List<IngestedEvent> log = masterFor(spark, layout, seed, 300);
         Evaluation ref = ReferenceEvaluator.evaluate(log);
         long h = layout.cutoff().orElseThrow();
         assertThat(h).as("every record is below the cutoff").isGreaterThan(log.stream().mapToLong(IngestedEvent::ingestTime).max().orElseThrow());
@@ -128,7 +128,7 @@ class SparkRecomputeTest {
     @Test
     void incrementalRunEqualsAFullRecompute(SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
-        List<IngestedEvent> events = TestMasters.events(11, 600, START);
+        List<IngestedEvent> events = TestMasters.events(11, 400, START);
         TestMasters.writeFiles(spark, layout, events);
         TreeSet<Long> hours = TestMasters.hoursOf(events);
         List<Long> all = List.copyOf(hours);
@@ -163,7 +163,7 @@ class SparkRecomputeTest {
     @Test
     void aRunKilledBeforePublishLeavesTheServedVersionAndTheRerunPublishes(SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
-        List<IngestedEvent> events = TestMasters.events(13, 400, START);
+        List<IngestedEvent> events = TestMasters.events(13, 300, START);
         TestMasters.writeFiles(spark, layout, events);
         List<Long> all = List.copyOf(TestMasters.hoursOf(events));
         TestMasters.markComplete(layout, all.subList(0, all.size() - 3));

@@ -65,8 +65,12 @@ public final class SpeedCli implements Callable<Integer> {
                 description = "Durable checkpoints (URI or path), retained on cancel so a restart can --restore them.")
         String checkpointDir;
 
-        @Option(names = "--restore", paramLabel = "PATH", description = "Start from this savepoint or retained checkpoint.")
+        @Option(names = "--restore", paramLabel = "PATH",
+                description = "Start from this savepoint or retained checkpoint (default: the newest checkpoint under a local --checkpoint-dir).")
         String restore;
+
+        @Option(names = "--fresh", description = "Ignore retained checkpoints: rebuild the state from the log (now - retention).")
+        boolean fresh;
 
         @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
@@ -102,6 +106,13 @@ public final class SpeedCli implements Callable<Integer> {
             String servers = kafka != null ? kafka.bootstrapServers() : bootstrap;
             try {
                 Configuration flink = SpeedJob.flinkConfiguration(config);
+                String restoreFrom = restore;
+                if (restoreFrom == null && !fresh && checkpointDir != null && !checkpointDir.contains("://")) {
+                    restoreFrom = LatestCheckpoint.find(Path.of(checkpointDir)).map(p -> p.toUri().toString()).orElse(null);
+                }
+                if (restoreFrom != null) {
+                    System.out.println("speed layer: resuming from " + restoreFrom);
+                }
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
                 env.setParallelism(parallelism);
                 SpeedJob.configure(env, config);
@@ -111,7 +122,7 @@ public final class SpeedCli implements Callable<Integer> {
                 LOG.info("speed layer starting against {}: {}", servers, config);
                 System.out.println("speed layer: " + servers + " " + config.eventsTopic() + " -> " + config.viewsTopic()
                         + " (exactly once, checkpoint every " + checkpointIntervalMs + " ms); Ctrl-C stops it.");
-                job.execute(env, restore);
+                job.execute(env, restoreFrom);
                 return 0;
             } finally {
                 if (kafka != null) {

@@ -34,6 +34,9 @@ public class Dedup extends KeyedProcessFunction<String, PositionedEvent, Positio
     private transient Counter duplicates;
     private transient Counter outOfOrder;
 
+    /** The metric counting records that arrived behind the watermark (must stay 0, README "Ordering"). */
+    public static final String BEHIND_WATERMARK = "behindWatermark";
+
     public Dedup(long retentionMs) {
         this.retentionMs = retentionMs;
     }
@@ -44,7 +47,8 @@ public class Dedup extends KeyedProcessFunction<String, PositionedEvent, Positio
                 new ValueStateDescriptor<>("candidate", TypeInformation.of(PositionedEvent.class)));
         released = getRuntimeContext().getState(new ValueStateDescriptor<>("released-ingest-time", Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
-        outOfOrder = getRuntimeContext().getMetricGroup().counter("behindWatermark");
+        outOfOrder = getRuntimeContext().getMetricGroup().counter(BEHIND_WATERMARK);
+
     }
 
     @Override

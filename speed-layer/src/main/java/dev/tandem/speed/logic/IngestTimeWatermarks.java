@@ -20,8 +20,10 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>after {@code idleDelayMs} of silence if its last record was live (appended less than
  *       {@code idleDelayMs} before it arrived): the partition had caught up with the log;</li>
- *   <li>otherwise (catching up a backlog, or no record yet since start) only after
- *       {@code graceMs} of silence, which must exceed any fetch stall.</li>
+ *   <li>otherwise (catching up a backlog) only after {@code graceMs} of silence, which must
+ *       exceed any fetch stall;</li>
+ *   <li>a partition that never had a record is marked idle after {@code graceMs}: the others
+ *       decide, and its first record carries the broker's "now", ahead of all of them.</li>
  * </ul>
  * This is sound while broker↔job clock skew plus fetch latency stay below {@code idleDelayMs} and
  * fetch stalls below {@code graceMs} (README "Ordering"); a record that still lands behind the
@@ -35,6 +37,7 @@ public final class IngestTimeWatermarks implements WatermarkGenerator<RawRecord>
     private long maxIngest = Long.MIN_VALUE;
     private long lastRecordWall;
     private long emitted = Long.MIN_VALUE;
+    private boolean idle;
 
     public IngestTimeWatermarks(long idleDelayMs, long graceMs, LongSupplier clock) {
         this.idleDelayMs = idleDelayMs;
@@ -49,9 +52,26 @@ public final class IngestTimeWatermarks implements WatermarkGenerator<RawRecord>
                 .withTimestampAssigner((r, ts) -> r.ingestTime);
     }
 
-    /** For finite, log-ordered test inputs: plain monotonic ingest time, no wall clock. */
+    /**
+     * For finite inputs in log order (replays, tests): a watermark after every record, so time
+     * advances deterministically with the data and never with the wall clock.
+     */
     public static WatermarkStrategy<RawRecord> forOrderedInput() {
-        return WatermarkStrategy.<RawRecord>forMonotonousTimestamps().withTimestampAssigner((r, ts) -> r.ingestTime);
+        return WatermarkStrategy.<RawRecord>forGenerator(ctx -> new WatermarkGenerator<>() {
+            private long max = Long.MIN_VALUE;
+
+            @Override
+            public void onEvent(RawRecord r, long ts, WatermarkOutput out) {
+                if (ts - 1 > max) {
+                    max = ts - 1;
+                    out.emitWatermark(new Watermark(max));
+                }
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput out) {
+            }
+        }).withTimestampAssigner((r, ts) -> r.ingestTime);
     }
 
     @Override
@@ -62,15 +82,28 @@ public final class IngestTimeWatermarks implements WatermarkGenerator<RawRecord>
 
     @Override
     public void onPeriodicEmit(WatermarkOutput out) {
-        long wm = maxIngest == Long.MIN_VALUE ? Long.MIN_VALUE : maxIngest - 1;
         long now = clock.getAsLong();
         long silent = now - lastRecordWall;
-        boolean wasLive = maxIngest != Long.MIN_VALUE && lastRecordWall - maxIngest < idleDelayMs;
+        if (maxIngest == Long.MIN_VALUE) {
+            // never had a record: after the grace, leave the combined watermark to the other
+            // partitions (a first record here will carry the broker's "now", ahead of all of them)
+            if (silent >= graceMs && !idle) {
+                idle = true;
+                out.markIdle();
+            }
+            return;
+        }
+        long wm = maxIngest - 1;
+        boolean wasLive = lastRecordWall - maxIngest < idleDelayMs;
         if ((wasLive && silent >= idleDelayMs) || silent >= graceMs) {
-            wm = Math.max(wm, now - idleDelayMs);
+            // caught up and quiet: nothing at or below the newest ingest time can still come, and
+            // nothing older than the wall clock minus the delay (a broker clock that tests moved
+            // ahead only makes maxIngest the larger of the two)
+            wm = Math.max(maxIngest, now - idleDelayMs);
         }
         if (wm > emitted) {
             emitted = wm;
+            idle = false;
             out.emitWatermark(new Watermark(wm));
         }
     }

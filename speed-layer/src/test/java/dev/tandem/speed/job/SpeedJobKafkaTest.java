@@ -20,7 +20,12 @@ import dev.tandem.speed.testing.TestLogs;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import dev.tandem.speed.logic.Dedup;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -53,8 +58,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("slow")
 class SpeedJobKafkaTest {
 
+    /** Reads the job's metrics (the production way to watch the ordering assumption). */
+    static final InMemoryReporter METRICS = InMemoryReporter.create();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -149,6 +158,13 @@ class SpeedJobKafkaTest {
         }
     }
 
+    /** The ordering assumption held: no record ever reached dedup behind the watermark. */
+    private static void assertNothingBehindTheWatermark(JobClient client) throws Exception {
+        Map<String, Metric> counters = METRICS.findMetrics(client.getJobID(), Dedup.BEHIND_WATERMARK);
+        assertThat(counters).as("one counter per dedup subtask").hasSize(2);
+        counters.values().forEach(m -> assertThat(((Counter) m).getCount()).isZero());
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
@@ -165,6 +181,7 @@ class SpeedJobKafkaTest {
             KafkaTestSupport.produce(producer, config.eventsTopic(), values.subList(700, values.size()));
             awaitExact(config, changelog, new ChangelogFold());
             assertDlqComplete(config);
+            assertNothingBehindTheWatermark(client);
         } finally {
             client.cancel().get();
         }
@@ -249,6 +266,7 @@ class SpeedJobKafkaTest {
             try {
                 awaitExact(config, changelog, fold);
                 assertDlqComplete(config);
+                assertNothingBehindTheWatermark(second);
             } finally {
                 second.cancel().get();
             }

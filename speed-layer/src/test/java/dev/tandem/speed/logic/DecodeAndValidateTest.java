@@ -63,6 +63,19 @@ class DecodeAndValidateTest {
     }
 
     @Test
+    void aSilentPartitionReleasesItsNewestRecordEvenWhenTheBrokerClockIsAhead() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        IngestTimeWatermarks g = new IngestTimeWatermarks(2000, 10_000, now::get);
+        List<Long> emitted = collect();
+        long brokerAhead = 1_000_000 + 5 * 3_600_000L; // a test moved the broker clock 5 h forward
+        g.onEvent(new RawRecord(null, brokerAhead, 0, 0), brokerAhead, out(emitted));
+        g.onPeriodicEmit(out(emitted));
+        now.addAndGet(2000);
+        g.onPeriodicEmit(out(emitted));
+        assertThat(emitted).containsExactly(brokerAhead - 1, brokerAhead);
+    }
+
+    @Test
     void aPartitionCatchingUpABacklogWaitsForTheGraceBeforeFollowingTheWallClock() {
         AtomicLong now = new AtomicLong(1_000_000);
         IngestTimeWatermarks g = new IngestTimeWatermarks(2000, 10_000, now::get);
@@ -77,26 +90,30 @@ class DecodeAndValidateTest {
     }
 
     @Test
-    void aPartitionWithoutRecordsHoldsTheWatermarkForTheGrace() {
+    void aPartitionWithoutRecordsHoldsTheWatermarkForTheGraceThenGoesIdle() {
         AtomicLong now = new AtomicLong(1_000_000);
         IngestTimeWatermarks g = new IngestTimeWatermarks(2000, 10_000, now::get);
         List<Long> emitted = collect();
         now.addAndGet(9_999);
         g.onPeriodicEmit(out(emitted));
         assertThat(emitted).isEmpty();
+        assertThat(idles).isZero();
         now.addAndGet(1);
         g.onPeriodicEmit(out(emitted));
-        assertThat(emitted).containsExactly(1_008_000L);
+        assertThat(emitted).isEmpty();
+        assertThat(idles).isEqualTo(1);
     }
+
+    private int idles;
 
     private static List<Long> collect() {
         return new ArrayList<>();
     }
 
-    private static WatermarkOutput out(List<Long> emitted) {
+    private WatermarkOutput out(List<Long> emitted) {
         return new WatermarkOutput() {
             public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark w) { emitted.add(w.getTimestamp()); }
-            public void markIdle() { }
+            public void markIdle() { idles++; }
             public void markActive() { }
         };
     }

@@ -4,13 +4,15 @@ import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventSchemas;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
-import org.apache.avro.generic.GenericData;
+import dev.tandem.core.storage.MasterRecords;
+import dev.tandem.core.view.BatchViewSchema;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Master dataset rows ({@link EventSchemas#MASTER_EVENT}) to and from {@link IngestedEvent}. An
- * unknown {@code event_type} string reads as a null type, which the validator rejects
- * ({@code UNKNOWN_TYPE}) instead of failing the task.
+ * Master dataset rows ({@link EventSchemas#MASTER_EVENT}) to and from {@link IngestedEvent}.
+ * Writing is core's {@link MasterRecords#toRow}; reading is core's mapping made lenient: an unknown
+ * {@code event_type} string reads as a null type, which the validator rejects
+ * ({@code UNKNOWN_TYPE}) and counts, instead of failing the map task on every attempt.
  */
 public final class MasterRows {
 
@@ -21,7 +23,7 @@ public final class MasterRows {
         Event e = Event.builder()
                 .eventId(str(r.get("event_id")))
                 .eventType(type(str(r.get("event_type"))))
-                .eventTime(((Number) r.get("event_time")).longValue())
+                .eventTime(BatchViewSchema.epochMillis(r.get("event_time")))
                 .userId(str(r.get("user_id")))
                 .region(str(r.get("region")))
                 .campaignId(str(r.get("campaign_id")))
@@ -36,26 +38,9 @@ public final class MasterRows {
                 ((Number) r.get("kafka_partition")).intValue(), ((Number) r.get("kafka_offset")).longValue());
     }
 
-    /** The master row of an event; the event must have the fields the schema requires (id, type, user). */
+    /** The master row of an event (core's mapping); the event must have id, type and user. */
     public static GenericRecord toRecord(IngestedEvent ie) {
-        Event e = ie.event();
-        GenericData.Record r = new GenericData.Record(EventSchemas.MASTER_EVENT);
-        r.put("event_id", e.eventId());
-        r.put("event_type", e.eventType().name());
-        r.put("event_time", e.eventTime());
-        r.put("user_id", e.userId());
-        r.put("region", e.region());
-        r.put("campaign_id", e.campaignId());
-        r.put("ad_id", e.adId());
-        r.put("impression_id", e.impressionId());
-        r.put("order_id", e.orderId());
-        r.put("total_minor", e.totalMinor());
-        r.put("query", e.query());
-        r.put("currency", e.currency());
-        r.put("ingest_time", ie.ingestTime());
-        r.put("kafka_partition", ie.partition());
-        r.put("kafka_offset", ie.offset());
-        return r;
+        return MasterRecords.toRow(ie);
     }
 
     /** Whether {@link #toRecord} can represent the event (the schema's required fields are set). */

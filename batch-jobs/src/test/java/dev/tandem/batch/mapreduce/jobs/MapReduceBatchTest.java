@@ -116,7 +116,7 @@ class MapReduceBatchTest {
 
     @Test
     void wordCountOverSearchQueriesEqualsTermsCountedInMemory() throws IOException {
-        List<IngestedEvent> log = RandomLogs.generate(21, 1_000, START);
+        List<IngestedEvent> log = RandomLogs.generate(21, 600, START);
         StorageLayout layout = StorageLayout.at(tmp.resolve("data").toString());
         List<Long> hours = MasterFixture.write(layout, log, 1, 1 << 20, true);
         List<Path> files = new java.util.ArrayList<>();

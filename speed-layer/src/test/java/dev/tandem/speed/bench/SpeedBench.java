@@ -1,0 +1,253 @@
+package dev.tandem.speed.bench;
+
+import dev.tandem.core.event.Event;
+import dev.tandem.core.event.EventCodec;
+import dev.tandem.core.event.EventType;
+import dev.tandem.core.view.RealtimeCodec;
+import dev.tandem.datasets.generate.EventFactory;
+import dev.tandem.datasets.generate.GeneratorConfig;
+import dev.tandem.kafka.LocalKafka;
+import dev.tandem.speed.SpeedConfig;
+import dev.tandem.speed.SpeedJob;
+import dev.tandem.speed.io.KafkaIo;
+import dev.tandem.speed.logic.IngestTimeWatermarks;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The speed layer's benchmark: the job (exactly once, 1 s checkpoints, heap state) and the broker
+ * in one JVM on this machine, fed by the datasets generator's realistic mix.
+ * <ul>
+ *   <li>{@code throughput N}: N events are in the log before the job starts; the figure is the rate
+ *       at which the job's checkpointed (= committed) source offsets advance between 10 % and 90 %.</li>
+ *   <li>{@code freshness RATE SECONDS}: events at RATE/s; every 20 ms a probe search with a unique term
+ *       is sent; its freshness is the time from its LogAppendTime to the moment a read_committed
+ *       consumer of the changelog sees the probe's key.</li>
+ * </ul>
+ * Run (see docs/BENCHMARKS.md): {@code java -cp ... dev.tandem.speed.bench.SpeedBench throughput 2000000}.
+ */
+public final class SpeedBench {
+
+    private SpeedBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "throughput";
+        Path dir = Files.createTempDirectory("speed-bench");
+        String backend = System.getProperty("backend", "hashmap");
+        try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
+            SpeedConfig config = SpeedConfig.defaults().withStateBackend(backend, null);
+            System.out.printf("machine: %d cores, %s; state backend %s; %s%n", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), backend, config);
+            switch (mode) {
+                case "throughput" -> throughput(kafka, config, args.length > 1 ? Long.parseLong(args[1]) : 1_000_000);
+                case "freshness" -> freshness(kafka, config, args.length > 1 ? Integer.parseInt(args[1]) : 10_000,
+                        args.length > 2 ? Integer.parseInt(args[2]) : 60);
+                default -> throw new IllegalArgumentException("mode: throughput N | freshness RATE SECONDS");
+            }
+        }
+        System.exit(0);
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static JobClient startJob(LocalKafka kafka, SpeedConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SpeedJob.flinkConfiguration(config));
+        env.setParallelism(2);
+        SpeedJob.configure(env, config);
+        String b = kafka.bootstrapServers();
+        return new SpeedJob(config, KafkaIo.eventsSource(b, config),
+                IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs(), config.idleWatermarkGraceMs()),
+                KafkaIo.changelogSink(b, config), KafkaIo.dlqSink(b, config)).executeAsync(env);
+    }
+
+    static void throughput(LocalKafka kafka, SpeedConfig config, long n) throws Exception {
+        EventFactory factory = new EventFactory(GeneratorConfig.defaults(7, 86_400_000L), new SplittableRandom(7));
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            for (long i = 0; i < n; i++) {
+                EventFactory.Made m = factory.next(System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(config.eventsTopic(), m.key(), m.value()), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        double produceS = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("produced %,d events in %.1f s (%,.0f/s) before the job started%n", n, produceS, n / produceS);
+
+        long submit = System.nanoTime();
+        JobClient job = startJob(kafka, config);
+        List<long[]> samples = new ArrayList<>(); // (nanos, committed offset sum)
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            long committed = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (committed < n && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                Map<TopicPartition, OffsetAndMetadata> offsets =
+                        admin.listConsumerGroupOffsets(config.consumerGroup()).partitionsToOffsetAndMetadata().get();
+                committed = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+                samples.add(new long[] {System.nanoTime(), committed, cpuNanos()});
+            }
+        } finally {
+            job.cancel().get();
+        }
+        long[] s10 = crossing(samples, n / 10);
+        long[] s90 = crossing(samples, n * 9 / 10);
+        long t10 = s10[0];
+        long t90 = s90[0];
+        double sustained = (s90[1] - s10[1]) / ((t90 - t10) / 1e9);
+        double perCpuSecond = (s90[1] - s10[1]) / ((s90[2] - s10[2]) / 1e9);
+        double total = n / ((samples.get(samples.size() - 1)[0] - submit) / 1e9);
+        System.out.printf("RESULT throughput: %,.0f events/s sustained (10%%..90%% of %,d committed), "
+                + "%,.0f events/s including job start; %,.0f events per CPU-second of this JVM (job + broker); "
+                + "load average %.1f; %s%n", sustained, n, total, perCpuSecond,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Instant.now());
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long[] crossing(List<long[]> samples, long value) {
+        for (long[] s : samples) {
+            if (s[1] >= value) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("never reached " + value);
+    }
+
+    static void freshness(LocalKafka kafka, SpeedConfig config, int rate, int seconds) throws Exception {
+        JobClient job = startJob(kafka, config);
+        Thread.sleep(8000); // job start, first checkpoint
+        Map<Integer, Long> appended = new ConcurrentHashMap<>();
+        Map<Integer, Long> seen = new ConcurrentHashMap<>();
+        Thread reader = new Thread(() -> readProbes(kafka, config, appended, seen), "probe-reader");
+        reader.setDaemon(true);
+        reader.start();
+        EventFactory factory = new EventFactory(GeneratorConfig.defaults(11, 86_400_000L), new SplittableRandom(11));
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        int probes = 0;
+        long sent = 0;
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            long start = System.nanoTime();
+            long end = start + Duration.ofSeconds(seconds).toNanos();
+            long tick = 0;
+            while (System.nanoTime() < end) {
+                long due = start + tick * 10_000_000L; // every 10 ms: rate/100 events
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                for (int i = 0; i < rate / 100; i++) {
+                    EventFactory.Made m = factory.next(System.currentTimeMillis());
+                    producer.send(new ProducerRecord<>(config.eventsTopic(), m.key(), m.value()), (md, e) -> {
+                        if (e != null) {
+                            failed.compareAndSet(null, e);
+                        }
+                    });
+                    sent++;
+                }
+                if (tick % 2 == 0) {
+                    int k = probes++;
+                    Event probe = Event.builder().eventId("probe-" + k).eventType(EventType.SEARCH)
+                            .eventTime(System.currentTimeMillis()).userId("prober").query("probe" + k).build();
+                    producer.send(new ProducerRecord<>(config.eventsTopic(), "prober" + (k % 16), EventCodec.get().encode(probe)),
+                            (md, e) -> {
+                                if (e != null) {
+                                    failed.compareAndSet(null, e);
+                                } else {
+                                    appended.put(k, md.timestamp());
+                                }
+                            });
+                }
+                tick++;
+            }
+            producer.flush();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        Thread.sleep(20_000);
+        job.cancel().get();
+        List<Long> latencies = new ArrayList<>();
+        seen.forEach((k, at) -> {
+            Long a = appended.get(k);
+            if (a != null) {
+                latencies.add(at - a);
+            }
+        });
+        Collections.sort(latencies);
+        System.out.printf("sent %,d events (%,d/s target) + %d probes; %d probes seen committed%n", sent, rate, probes, latencies.size());
+        System.out.printf("RESULT freshness at %,d events/s: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms; %s%n", rate,
+                pct(latencies, 0.5), pct(latencies, 0.9), pct(latencies, 0.99), latencies.get(latencies.size() - 1), Instant.now());
+    }
+
+    private static long pct(List<Long> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static void readProbes(LocalKafka kafka, SpeedConfig config, Map<Integer, Long> appended, Map<Integer, Long> seen) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(config.viewsTopic()).stream()
+                    .map(i -> new TopicPartition(config.viewsTopic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
+                    long now = System.currentTimeMillis();
+                    RealtimeCodec.RealtimeKey key = RealtimeCodec.decodeKey(r.key());
+                    if (key.view().equals("search_terms_daily") && key.key().dims().get(0).startsWith("probe")) {
+                        seen.putIfAbsent(Integer.parseInt(key.key().dims().get(0).substring(5)), now);
+                    }
+                }
+            }
+        }
+    }
+}
