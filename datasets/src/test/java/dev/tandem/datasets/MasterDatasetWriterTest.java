@@ -142,4 +142,14 @@ class MasterDatasetWriterTest {
             assertThat(Files.readAllBytes(dir.resolve("x").resolve(rel))).isEqualTo(Files.readAllBytes(dir.resolve("y").resolve(rel)));
         }
     }
+
+    @Test
+    void aRunWithoutBadRecordsSummarisesToo() throws Exception {
+        GeneratorConfig clean = GeneratorConfig.defaults(12, 5_000).withRates(0, 0, 0);
+        GenerateSummary s = GenerateJob.run(new HistoryGenerator(clean, START, 2),
+                new MasterDatasetWriter(StorageLayout.at(dir.toString(), conf), conf));
+        assertThat(s.quarantined()).isZero();
+        assertThat(s.badByReason()).isEmpty();
+        assertThat(s.render()).contains("bad         0 (quarantine)");
+    }
 }

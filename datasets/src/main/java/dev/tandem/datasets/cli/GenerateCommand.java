@@ -5,7 +5,10 @@ import dev.tandem.core.event.EventJson;
 import dev.tandem.core.event.LogRecord;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.time.IngestTags;
-import dev.tandem.core.validation.Checked;
+import dev.tandem.core.event.DecodeException;
+import dev.tandem.core.event.Event;
+import dev.tandem.core.validation.EventValidator;
+import dev.tandem.core.validation.Rejection;
 import dev.tandem.datasets.generate.GenerateJob;
 import dev.tandem.datasets.generate.GenerateSummary;
 import dev.tandem.datasets.generate.GeneratorConfig;
@@ -125,20 +128,22 @@ public final class GenerateCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("{\"ingest_time\":\"").append(Instant.ofEpochMilli(r.ingestTime()))
                 .append("\",\"kafka_partition\":").append(r.partition())
                 .append(",\"kafka_offset\":").append(r.offset());
-        Checked c = EventCodec.get().check(r.value(), r.ingestTime());
-        String event = null;
+        // decode once; validation then needs only the decoded event and the ingest time
+        Event event = null;
+        Rejection rejection;
         try {
-            event = EventJson.toJson(EventCodec.get().decode(r.value()));
-        } catch (dev.tandem.core.event.DecodeException e) {
-            // undecodable: keep the raw bytes
+            event = EventCodec.get().decode(r.value());
+            rejection = EventValidator.validate(event, r.ingestTime());
+        } catch (DecodeException e) {
+            rejection = new Rejection(e.reason(), e.getMessage());
         }
         if (event != null) {
-            sb.append(",\"event\":").append(event);
+            sb.append(",\"event\":").append(EventJson.toJson(event));
         } else {
             sb.append(",\"raw_base64\":\"").append(Base64.getEncoder().encodeToString(r.value())).append('"');
         }
-        if (!c.isValid()) {
-            sb.append(",\"reject_reason\":\"").append(c.rejection().code()).append('"');
+        if (rejection != null) {
+            sb.append(",\"reject_reason\":\"").append(rejection.code()).append('"');
         }
         return sb.append('}').toString();
     }

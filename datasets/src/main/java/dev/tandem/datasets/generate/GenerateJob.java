@@ -5,8 +5,7 @@ import dev.tandem.datasets.parquet.MasterDatasetWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.TreeMap;
 
 /** Generates history and writes it into the master dataset, hour by hour, logging progress per day. */
 public final class GenerateJob {
@@ -33,7 +32,7 @@ public final class GenerateJob {
         });
         GeneratorStats s = generator.stats();
         return new GenerateSummary(generator.firstHour(), generator.endHour(), totals[0], totals[1], totals[2],
-                s.duplicates(), s.late(), new EnumMap<>(s.badByReason().isEmpty() ? Map.of() : s.badByReason()),
+                s.duplicates(), s.late(), new TreeMap<>(s.badByReason()),
                 System.currentTimeMillis() - t0);
     }
 }
