@@ -22,11 +22,13 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -135,7 +137,12 @@ public final class SpeedJob {
 
     /** Runs to the end (bounded input) or until cancelled; {@code restoreFrom}: a savepoint or retained checkpoint. */
     public JobExecutionResult execute(StreamExecutionEnvironment env, String restoreFrom) throws Exception {
-        return executeAsync(env, restoreFrom).getJobExecutionResult().get();
+        JobClient client = executeAsync(env, restoreFrom);
+        if (!env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
+            // `flink run -d`: the job was handed to the cluster; waiting for a streaming job would never return
+            return new DetachedJobExecutionResult(client.getJobID());
+        }
+        return client.getJobExecutionResult().get();
     }
 
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
