@@ -84,18 +84,27 @@ public final class KafkaRealtimeStore implements RealtimeStore {
         try {
             Map<TopicPartition, Long> startEnd = null;
             while (running && startEnd == null) {
-                List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-                if (parts == null || parts.isEmpty()) {
-                    lastError = "topic " + topic + " not found yet";
-                    Thread.sleep(500);
-                    continue;
+                try {
+                    List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                    if (parts == null || parts.isEmpty()) {
+                        lastError = "topic " + topic + " not found yet";
+                        Thread.sleep(500);
+                        continue;
+                    }
+                    List<TopicPartition> tps = parts.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
+                    consumer.assign(tps);
+                    consumer.seekToBeginning(tps);
+                    startEnd = new HashMap<>(consumer.endOffsets(tps));
+                    lastError = null;
+                    LOG.info("replaying {} partitions of {} up to {}", tps.size(), topic, startEnd);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a broker that is still starting or too busy to answer in time: not ready yet, try again
+                    LOG.warn("realtime consumer cannot read {}'s partitions yet (retrying): {}", topic, e.toString());
+                    lastError = e.toString();
+                    Thread.sleep(1000);
                 }
-                List<TopicPartition> tps = parts.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
-                consumer.assign(tps);
-                consumer.seekToBeginning(tps);
-                startEnd = new HashMap<>(consumer.endOffsets(tps));
-                lastError = null;
-                LOG.info("replaying {} partitions of {} up to {}", tps.size(), topic, startEnd);
             }
             while (running) {
                 try {

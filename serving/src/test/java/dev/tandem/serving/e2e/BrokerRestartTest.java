@@ -110,4 +110,37 @@ class BrokerRestartTest {
             kafka.close();
         }
     }
+
+    /** Serving up before the broker (or with a broker too busy to answer metadata in time): it keeps trying. */
+    @Test
+    void servingStartedBeforeTheBrokerCatchesUpOnceItIsThere() throws Exception {
+        int port = freePort();
+        int controller = freePort();
+        String bootstrap = "127.0.0.1:" + port;
+        try (ServingApp app = ServingApp.start(new ServingConfig(dir.resolve("root").toString(), bootstrap,
+                "127.0.0.1", 0, null, Duration.ofSeconds(1)))) {
+            Thread.sleep(7_000); // longer than one metadata timeout of the realtime consumer
+            assertThat(app.realtime().ready()).isFalse();
+            assertThat(app.realtime().status().lastError()).isNotNull();
+            LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), port, controller);
+            try {
+                write(bootstrap, "late-broker-1", "hats", DAY + 3_600_000L, 6);
+                long deadline = System.currentTimeMillis() + 90_000;
+                String seen = "";
+                while (System.currentTimeMillis() < deadline) {
+                    if (app.realtime().ready()) {
+                        seen = terms(app);
+                        if (seen.equals("hats=6")) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(200);
+                }
+                assertThat(seen).isEqualTo("hats=6");
+                assertThat(app.realtime().status().lastError()).isNull();
+            } finally {
+                kafka.close();
+            }
+        }
+    }
 }
