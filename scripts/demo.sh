@@ -92,9 +92,17 @@ start "live producer ($RATE events/s)" "$LOGS/produce.log" "" \
 # the hand-off, live: archive complete hours and publish an incremental batch every few minutes
 (
   while sleep "$BATCH_EVERY"; do
-    "$ROOT/scripts/run-batch.sh" --root "$DATA" --bootstrap "$BOOTSTRAP" --mode incremental \
-      >>"$LOGS/run-batch.out" 2>&1 && echo "[demo $(date +%H:%M:%S)] batch published $(cat "$DATA/views/CURRENT")" \
-      || echo "[demo $(date +%H:%M:%S)] batch run failed (exit $?), see $LOGS"
+    before="$(cat "$DATA/views/CURRENT")"
+    if "$ROOT/scripts/run-batch.sh" --root "$DATA" --bootstrap "$BOOTSTRAP" --mode incremental >>"$LOGS/run-batch.out" 2>&1; then
+      after="$(cat "$DATA/views/CURRENT")"
+      if [[ "$after" != "$before" ]]; then
+        echo "[demo $(date +%H:%M:%S)] batch published $after"
+      else
+        echo "[demo $(date +%H:%M:%S)] batch: no new complete ingest hour yet; still serving $after"
+      fi
+    else
+      echo "[demo $(date +%H:%M:%S)] batch run failed (exit $?), see $LOGS"
+    fi
   done
 ) &
 pids+=($!)

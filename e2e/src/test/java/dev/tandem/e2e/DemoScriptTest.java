@@ -74,7 +74,8 @@ class DemoScriptTest {
             assertThat(dashboard.body()).contains("<html");
 
             // the batch loop runs scripts/run-batch.sh every 15 s and says so
-            awaitOutput(demo, out1, s -> s.contains("batch published") || s.contains("batch run failed"), Duration.ofMinutes(3));
+            awaitOutput(demo, out1, s -> s.contains("batch published") || s.contains("batch: no new complete ingest hour")
+                    || s.contains("batch run failed"), Duration.ofMinutes(3));
             assertThat(Files.readString(out1)).doesNotContain("batch run failed");
         } finally {
             stop(demo, out1);
