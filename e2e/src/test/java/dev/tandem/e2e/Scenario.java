@@ -37,8 +37,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -150,11 +148,7 @@ final class Scenario implements AutoCloseable {
     // ---- batch layer ------------------------------------------------------------------------
 
     private void batch(SparkRecomputeJob.Mode mode, boolean crashFirst) throws Exception {
-        Clock brokerTime = new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return Instant.ofEpochMilli(clock.milliseconds()); }
-        };
+        Clock brokerTime = clock.asClock();
         List<ArchiveJob.HourResult> archived;
         try (KafkaLogSource source = new KafkaLogSource(kafka.bootstrapServers(), Topics.EVENTS, Duration.ofSeconds(30))) {
             archived = new ArchiveJob(spark, layout, source, brokerTime, Duration.ofSeconds(5), ArchiveJob.Hooks.NONE)

@@ -3,7 +3,11 @@ package dev.tandem.kafka;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.utils.Time;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -63,5 +67,26 @@ public final class BrokerClock implements Time {
         if (ahead > 0) {
             offsetMs.addAndGet(ahead);
         }
+    }
+
+    /** This clock as a {@link java.time.Clock} (UTC), for jobs that take one, such as archive and batch. */
+    public Clock asClock() {
+        BrokerClock broker = this;
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(broker.milliseconds());
+            }
+        };
     }
 }
