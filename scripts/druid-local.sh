@@ -89,6 +89,8 @@ druid.monitoring.monitors=[]
 druid.sql.enable=true
 druid.lookup.enableLookupSyncOnStartup=false
 druid.server.http.numThreads=12
+druid.server.http.gracefulShutdownTimeout=PT1S
+druid.server.http.unannouncePropagationDelay=PT0S
 druid.global.http.numConnections=8
 EOF
   # Two cores here: one processing thread and small buffers per service (direct memory stays < 256 MB).
@@ -129,7 +131,7 @@ EOF
   cat > "$c/indexer/runtime.properties" <<EOF
 druid.service=druid/indexer
 druid.plaintextPort=$INDEXER
-druid.worker.capacity=2
+druid.worker.capacity=4
 druid.indexer.task.baseTaskDir=$DIR/var/task
 druid.indexer.task.restoreTasksOnRestart=false
 druid.server.http.numThreads=16
@@ -269,9 +271,9 @@ stop_one() {
   local pid; pid="$(cat "$DIR/pids/$s")"
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "druid-local: $s (pid $pid) did not stop in 30 s; killing it" >&2
+      echo "druid-local: $s (pid $pid) did not stop in 20 s; killing it" >&2
       kill -9 "$pid" 2>/dev/null || true
     fi
   fi

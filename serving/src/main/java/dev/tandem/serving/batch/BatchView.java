@@ -27,4 +27,9 @@ public interface BatchView {
      * @throws dev.tandem.serving.query.QueryException when a remote store cannot answer (503)
      */
     ViewIndex slice(long from, long to, Map<String, Set<String>> filters);
+
+    /** Every stored row (exports, tests); for a remote store, one query over all time. */
+    default ViewIndex all() {
+        return slice(Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    }
 }

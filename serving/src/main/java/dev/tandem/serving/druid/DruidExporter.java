@@ -60,14 +60,17 @@ public final class DruidExporter {
         Map<String, Long> rows = new LinkedHashMap<>();
         Map<String, Long> millis = new LinkedHashMap<>();
         long t0 = System.nanoTime();
+        // the views' tasks run side by side; the run record only after all of them succeeded
+        Map<String, String> tasks = new LinkedHashMap<>();
         for (ViewDefinition view : Views.ALL) {
-            long t = System.nanoTime();
             String file = view.name() + ".json";
             rows.put(view.name(), writeView(batch.view(view), run, dir.resolve(file)));
-            ingest(indexTask(DruidSchema.datasource(view), DruidSchema.dimensions(view), dir, file));
-            millis.put(view.name(), (System.nanoTime() - t) / 1_000_000);
-            LOG.info("exported {} rows of {} (run {}) to Druid in {} ms", rows.get(view.name()), view.name(), run,
-                    millis.get(view.name()));
+            tasks.put(view.name(), client.submitTask(indexTask(DruidSchema.datasource(view), DruidSchema.dimensions(view), dir, file)));
+        }
+        for (Map.Entry<String, String> task : tasks.entrySet()) {
+            client.awaitTask(task.getValue(), timeout);
+            millis.put(task.getKey(), (System.nanoTime() - t0) / 1_000_000);
+            LOG.info("exported {} rows of {} (run {}) to Druid", rows.get(task.getKey()), task.getKey(), run);
         }
         long t = System.nanoTime();
         writeRun(batch, dir.resolve("_run.json"));
@@ -93,7 +96,7 @@ public final class DruidExporter {
              JsonGenerator g = DruidClient.JSON.getFactory().createGenerator(out)) {
             g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             IOException[] failure = {null};
-            view.slice(Long.MIN_VALUE, Long.MAX_VALUE, Map.of()).scan(Long.MIN_VALUE, Long.MAX_VALUE, (key, value, est) -> {
+            view.all().scan(Long.MIN_VALUE, Long.MAX_VALUE, (key, value, est) -> {
                 if (failure[0] != null) {
                     return;
                 }
@@ -169,14 +172,18 @@ public final class DruidExporter {
         return task;
     }
 
-    /** Waits until SQL on the broker sees only the new run, with the right row counts, everywhere. */
+    /** Waits until SQL on the broker sees only the new run, with the right row counts, everywhere, and names it in tandem_batch_runs. */
     private void awaitServed(String run, Map<String, Long> rows) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (true) {
             try {
                 DruidBatchSource.verify(client, run, rows);
-                return;
+                String held = DruidBatchSource.heldRun(client).map(m -> m.runId()).orElse(null);
+                if (run.equals(held)) {
+                    return;
+                }
+                last = DruidSchema.RUNS + " still names run " + held;
             } catch (IOException e) {
                 last = e.getMessage();
             }
