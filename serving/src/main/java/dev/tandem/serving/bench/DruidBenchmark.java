@@ -91,11 +91,42 @@ public final class DruidBenchmark {
                     "druid", requests, lz[0], lz[1], concurrency, seconds, tz);
             System.out.printf("druid / embedded: p50 latency x%.1f, p99 latency x%.1f, throughput x%.3f%n",
                     lz[0] / le[0], lz[1] / le[1], tz / te);
+            breakdown(client, fromDruid, Math.max(20, requests / 4));
         } finally {
             embeddedServer.close();
             druidServer.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * Where the Druid backend's time goes, without HTTP on our side: the Druid SQL round trip for
+     * the batch rows of the dashboard range (planning, broker, historical, JSON), then the same plus
+     * rebuilding the rows into a ViewIndex (base64, sketch heapify, estimates).
+     */
+    private static void breakdown(DruidClient client, BatchSnapshot fromDruid, int n) throws Exception {
+        long to = BenchData.START + BenchData.HOURS * dev.tandem.core.time.IngestTags.HOUR_MS;
+        long from = to - 48 * dev.tandem.core.time.IngestTags.HOUR_MS;
+        dev.tandem.serving.batch.BatchView view = fromDruid.view(dev.tandem.core.view.Views.CAMPAIGN_HOURLY);
+        String sql = "SELECT TIMESTAMP_TO_MILLIS(__time), tandem_run_id, campaign_id, impressions, clicks, attributed_clicks, "
+                + "unique_users_sketch FROM tandem_campaign_hourly WHERE tandem_row = 'data' "
+                + "AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?)";
+        java.util.List<DruidClient.Param> ps = java.util.List.of(DruidClient.Param.bigint(from), DruidClient.Param.bigint(to));
+        long[] sqlLat = new long[n];
+        long[] sliceLat = new long[n];
+        int rows = 0;
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            rows = client.sql(sql, ps).size();
+            sqlLat[i] = System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            view.slice(from, to, Map.of());
+            sliceLat[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(sqlLat);
+        Arrays.sort(sliceLat);
+        System.out.printf("druid breakdown (%d runs, %d batch rows): SQL round trip p50 %.2f ms; SQL + rebuilding rows p50 %.2f ms%n",
+                n, rows, sqlLat[n / 2] / 1e6, sliceLat[n / 2] / 1e6);
     }
 
     private static HttpRequest request(ApiServer s, String pathAndQuery) {

@@ -13,7 +13,9 @@ import dev.tandem.core.view.ViewTable;
 import dev.tandem.core.view.Views;
 import dev.tandem.serving.ServingApp;
 import dev.tandem.serving.ServingConfig;
+import dev.tandem.serving.batch.BatchSnapshot;
 import dev.tandem.serving.cli.ServingCli;
+import dev.tandem.serving.query.QueryException;
 import dev.tandem.serving.query.Iso;
 import dev.tandem.serving.query.Metrics;
 import dev.tandem.serving.realtime.InMemoryRealtimeStore;
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.tandem.core.testkit.TestEvents.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Against a real Apache Druid 33 started by {@code scripts/druid-local.sh} (ZooKeeper, coordinator as
@@ -82,6 +85,15 @@ class DruidBackendTest {
         int rc = script("start", "--dir", druidDir.toString(), "--base-port", Integer.toString(base));
         assertThat(rc).as("scripts/druid-local.sh start (log in %s)", druidDir.resolve("log")).isZero();
         druidUrl = "http://127.0.0.1:" + base;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (Files.exists(druidDir.resolve("pids/coordinator"))) { // not stopped by @AfterAll
+                    script("stop", "--dir", druidDir.toString());
+                }
+            } catch (Exception ignored) {
+                // best effort at JVM exit
+            }
+        }));
     }
 
     @AfterAll
@@ -110,11 +122,20 @@ class DruidBackendTest {
             assertSameAnswers(embedded, druid, run1, cutoff1);
         }
 
+        DruidClient client = new DruidClient(druidUrl);
+        BatchSnapshot servedBefore = new DruidBatchSource(client, () -> 0L).check();
+        assertThat(servedBefore.runId()).isEqualTo(run1);
+
         // the newer run, exported over the first: every datasource now holds run2 only
         assertThat(ServingCli.run("druid-export", "--root", layout.root().toString(), "--run", run2, "--druid", druidUrl,
                 "--staging", dir.resolve("staging").toString())).isZero();
-        DruidClient client = new DruidClient(druidUrl);
         assertThat(DruidBatchSource.heldRun(client).orElseThrow().runId()).isEqualTo(run2);
+        // a query still holding run1's snapshot gets rows of run2 from Druid: refused, never mixed
+        assertThatThrownBy(() -> servedBefore.view(Views.CAMPAIGN_HOURLY).slice(START, end, Map.of()))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.detail()).contains(run2, run1);
+                });
         for (ViewDefinition v : Views.ALL) {
             List<JsonNode> runs = client.sql("SELECT DISTINCT tandem_run_id FROM " + DruidSchema.quote(DruidSchema.datasource(v)), List.of());
             assertThat(runs).as(v.name()).hasSize(1);
