@@ -12,7 +12,8 @@
 # ZooKeeper P+5, Derby P+6. The classpath is resolved once (206 jars, ~190 MB, a few minutes cold)
 # with scripts/druid/pom.xml and scripts/druid/settings.xml (a mirror that sends every repository
 # to Maven Central: Druid's poms name repositories that are not reachable) into
-# scripts/druid/target/classpath.txt.
+# scripts/druid/target/classpath.txt. DRUID_JAVA_OPTS adds JVM options to every service;
+# DRUID_START_TIMEOUT (seconds, default 300) bounds the wait for health.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -194,7 +195,8 @@ launch() { # name heap main args...
   local extra_cp=""
   [[ "$name" != zookeeper ]] && extra_cp="$DIR/conf/_common:$DIR/conf/$name:"
   # setsid: the JVM outlives this script and is stopped by its pid file
-  setsid java -Xms"$heap" -Xmx"$heap" -XX:MaxDirectMemorySize=256m "${JVM_FLAGS[@]}" \
+  # shellcheck disable=SC2086
+  setsid java -Xms"$heap" -Xmx"$heap" -XX:MaxDirectMemorySize=256m "${JVM_FLAGS[@]}" ${DRUID_JAVA_OPTS:-} \
       -cp "$extra_cp$(cat "$CP_FILE")" "$@" > "$DIR/log/$name.log" 2>&1 < /dev/null &
   echo $! > "$DIR/pids/$name"
 }

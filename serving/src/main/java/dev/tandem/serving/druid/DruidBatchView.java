@@ -26,6 +26,10 @@ import java.util.TreeMap;
  */
 public final class DruidBatchView implements BatchView {
 
+    /** 1000-01-01 and 3000-01-01: every bucket Tandem can hold (event times are checked ≥ 2000). */
+    static final long MIN_TIME = -30_610_224_000_000L;
+    static final long MAX_TIME = 32_503_680_000_000L;
+
     private final DruidClient client;
     private final ViewDefinition view;
     private final String runId;
@@ -65,8 +69,9 @@ public final class DruidBatchView implements BatchView {
     public ViewIndex slice(long from, long to, Map<String, Set<String>> filters) {
         StringBuilder sql = new StringBuilder(selectPrefix);
         List<DruidClient.Param> params = new ArrayList<>();
-        params.add(DruidClient.Param.bigint(from));
-        params.add(DruidClient.Param.bigint(to));
+        // Druid's timestamps span about ±146,000,000 years: clamp open ends (all()) into that range
+        params.add(DruidClient.Param.bigint(Math.max(from, MIN_TIME)));
+        params.add(DruidClient.Param.bigint(Math.min(to, MAX_TIME)));
         for (String dim : view.dimensionNames()) {
             Set<String> accepted = filters.get(dim);
             if (accepted == null) {
