@@ -22,7 +22,7 @@ DRUID_SETTINGS="$ROOT/scripts/druid/settings.xml"
 CP_FILE="$ROOT/scripts/druid/target/classpath.txt"
 SERVICES=(coordinator broker historical indexer router)
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 cmd="${1:-}"; [[ -n "$cmd" ]] || { usage; exit 2; }; shift
 DIR="${TANDEM_DRUID_DIR:-$ROOT/target/druid-local}"
