@@ -38,7 +38,8 @@ public final class DruidBatchSource implements BatchBackend {
     private final LongSupplier clock;
     private final AtomicReference<BatchSnapshot> current;
     private final AtomicReference<String> lastError = new AtomicReference<>();
-    private ScheduledExecutorService poller;
+    private final java.util.concurrent.atomic.AtomicBoolean recheckPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile ScheduledExecutorService poller;
 
     public DruidBatchSource(DruidClient client, LongSupplier clock) {
         this.client = client;
@@ -73,7 +74,8 @@ public final class DruidBatchSource implements BatchBackend {
                 Map<String, Long> counts = verify(client, m.runId(), m.rowCounts());
                 Map<String, BatchView> views = new HashMap<>();
                 for (ViewDefinition v : Views.ALL) {
-                    views.put(v.name(), new DruidBatchView(client, v, m.runId(), Math.toIntExact(counts.get(v.name()))));
+                    views.put(v.name(), new DruidBatchView(client, v, m.runId(), Math.toIntExact(counts.get(v.name())),
+                            this::checkSoon));
                 }
                 current.set(new BatchSnapshot(m.runId(), m, m.cutoffMillis(), clock.getAsLong(), views));
                 LOG.info("serving batch run {} (cutoff {}) from Druid at {}", m.runId(), m.cutoff(), client.base());
@@ -141,6 +143,24 @@ public final class DruidBatchSource implements BatchBackend {
             counts.put(v.name(), n);
         }
         return counts;
+    }
+
+    /**
+     * A query met rows of a newer run: Druid is switching versions. Check now rather than at the
+     * next poll, so the window in which queries answer 503 is as short as the export allows.
+     */
+    private void checkSoon() {
+        ScheduledExecutorService p = poller;
+        if (p != null && !p.isShutdown() && recheckPending.compareAndSet(false, true)) {
+            try {
+                p.schedule(() -> {
+                    recheckPending.set(false);
+                    check();
+                }, 200, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                recheckPending.set(false); // shutting down
+            }
+        }
     }
 
     public DruidBatchSource start(Duration interval) {

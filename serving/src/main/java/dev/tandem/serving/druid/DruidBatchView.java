@@ -35,9 +35,16 @@ public final class DruidBatchView implements BatchView {
     private final String runId;
     private final int size;
     private final String selectPrefix;
+    private final Runnable onStale;
 
     public DruidBatchView(DruidClient client, ViewDefinition view, String runId, int size) {
+        this(client, view, runId, size, () -> { });
+    }
+
+    /** {@code onStale} runs when Druid answers with rows of another run (the source re-checks at once). */
+    public DruidBatchView(DruidClient client, ViewDefinition view, String runId, int size, Runnable onStale) {
         this.client = client;
+        this.onStale = onStale;
         this.view = view;
         this.runId = runId;
         this.size = size;
@@ -101,6 +108,7 @@ public final class DruidBatchView implements BatchView {
         for (JsonNode r : rows) {
             String rowRun = r.get(1).asText();
             if (!runId.equals(rowRun)) {
+                onStale.run();
                 throw new QueryException(503, "Batch version changing",
                         "Druid now holds run " + rowRun + " of " + view.name() + ", not the served run " + runId
                                 + " (an export is under way); retry in a few seconds");

@@ -124,7 +124,9 @@ class DruidBackendTest {
         }
 
         DruidClient client = new DruidClient(druidUrl);
-        BatchSnapshot servedBefore = new DruidBatchSource(client, () -> 0L).check();
+        // a running source that would poll only hourly: it must still notice the newer run at once
+        DruidBatchSource running = new DruidBatchSource(client, () -> 0L).start(Duration.ofHours(1));
+        BatchSnapshot servedBefore = running.current();
         assertThat(servedBefore.runId()).isEqualTo(run1);
 
         // the newer run, exported over the first: every datasource now holds run2 only
@@ -137,6 +139,12 @@ class DruidBackendTest {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.detail()).contains(run2, run1);
                 });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!run2.equals(running.current().runId()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(running.current().runId()).as("re-checked at the first stale answer").isEqualTo(run2);
+        running.close();
         for (ViewDefinition v : Views.ALL) {
             List<JsonNode> runs = client.sql("SELECT DISTINCT tandem_run_id FROM " + DruidSchema.quote(DruidSchema.datasource(v)), List.of());
             assertThat(runs).as(v.name()).hasSize(1);
