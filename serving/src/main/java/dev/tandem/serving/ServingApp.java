@@ -1,8 +1,11 @@
 package dev.tandem.serving;
 
 import dev.tandem.core.storage.StorageLayout;
+import dev.tandem.serving.batch.BatchBackend;
 import dev.tandem.serving.batch.BatchSnapshot;
 import dev.tandem.serving.batch.BatchWatcher;
+import dev.tandem.serving.druid.DruidBatchSource;
+import dev.tandem.serving.druid.DruidClient;
 import dev.tandem.serving.http.ApiServer;
 import dev.tandem.serving.query.Iso;
 import dev.tandem.serving.query.QueryService;
@@ -14,24 +17,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A serving process wired from its configuration: the batch watcher on the storage root, the
- * realtime store on Kafka, the query service over both and the HTTP server in front.
+ * A serving process wired from its configuration: the batch backend (the watcher on the storage
+ * root, or the run Druid holds), the realtime store on Kafka, the query service over both and the HTTP server in front.
  */
 public final class ServingApp implements AutoCloseable {
 
-    private final BatchWatcher batch;
+    private final BatchBackend batch;
     private final RealtimeStore realtime;
     private final ApiServer server;
 
-    private ServingApp(BatchWatcher batch, RealtimeStore realtime, ApiServer server) {
+    private ServingApp(BatchBackend batch, RealtimeStore realtime, ApiServer server) {
         this.batch = batch;
         this.realtime = realtime;
         this.server = server;
     }
 
     public static ServingApp start(ServingConfig config) {
-        BatchWatcher batch = new BatchWatcher(StorageLayout.at(config.root()), System::currentTimeMillis)
-                .start(config.batchPoll());
+        BatchBackend batch = config.druidUrl() != null
+                ? new DruidBatchSource(new DruidClient(config.druidUrl()), System::currentTimeMillis).start(config.batchPoll())
+                : new BatchWatcher(StorageLayout.at(config.root()), System::currentTimeMillis).start(config.batchPoll());
         RealtimeStore realtime = config.bootstrap() == null
                 ? new InMemoryRealtimeStore()
                 : new KafkaRealtimeStore(config.bootstrap()).start();
@@ -56,7 +60,7 @@ public final class ServingApp implements AutoCloseable {
         return realtime;
     }
 
-    public BatchWatcher batch() {
+    public BatchBackend batch() {
         return batch;
     }
 

@@ -47,7 +47,7 @@ public final class BatchLoader {
 
     public BatchSnapshot load(String runId) throws IOException {
         RunManifest manifest = layout.readManifest(runId);
-        Map<String, ViewIndex> views = new HashMap<>();
+        Map<String, BatchView> views = new HashMap<>();
         for (ViewDefinition view : Views.ALL) {
             TreeMap<ViewKey, Aggregate> rows = new TreeMap<>();
             long read = 0;

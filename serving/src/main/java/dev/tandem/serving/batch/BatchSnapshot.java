@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param loadedAt when this process finished loading it (epoch millis)
  */
 public record BatchSnapshot(String runId, RunManifest manifest, long cutoff, long loadedAt,
-                            Map<String, ViewIndex> views) {
+                            Map<String, BatchView> views) {
 
     public BatchSnapshot {
         views = Map.copyOf(views);
@@ -26,7 +26,7 @@ public record BatchSnapshot(String runId, RunManifest manifest, long cutoff, lon
 
     /** The state before the first publish: no rows, cutoff at minus infinity. */
     public static BatchSnapshot none(long now) {
-        Map<String, ViewIndex> empty = new HashMap<>();
+        Map<String, BatchView> empty = new HashMap<>();
         for (ViewDefinition v : Views.ALL) {
             empty.put(v.name(), ViewIndex.empty(v));
         }
@@ -41,8 +41,8 @@ public record BatchSnapshot(String runId, RunManifest manifest, long cutoff, lon
         return exists() ? Optional.of(cutoff) : Optional.empty();
     }
 
-    public ViewIndex view(ViewDefinition v) {
-        ViewIndex idx = views.get(v.name());
+    public BatchView view(ViewDefinition v) {
+        BatchView idx = views.get(v.name());
         return idx != null ? idx : ViewIndex.empty(v);
     }
 }

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * mismatch), the previous snapshot stays in service, the error is kept for {@code /api/v1/status}
  * and the load is retried at the next poll.
  */
-public final class BatchWatcher implements BatchSource, AutoCloseable {
+public final class BatchWatcher implements BatchBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWatcher.class);
 

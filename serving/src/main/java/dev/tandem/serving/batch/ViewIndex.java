@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -19,7 +20,7 @@ import java.util.SortedMap;
  * and a contiguous scan. Immutable: the aggregates inside are never mutated after construction
  * (readers that need to combine them copy first, as {@code LayerMerge} does).
  */
-public final class ViewIndex {
+public final class ViewIndex implements BatchView {
 
     private final ViewDefinition view;
     private final long[] buckets;
@@ -64,12 +65,20 @@ public final class ViewIndex {
         return new ViewIndex(view, new ViewKey[0], new Aggregate[0]);
     }
 
+    @Override
     public ViewDefinition view() {
         return view;
     }
 
+    @Override
     public int size() {
         return keys.length;
+    }
+
+    /** The whole index: it is in memory already, and scans are by range anyway. */
+    @Override
+    public ViewIndex slice(long from, long to, Map<String, Set<String>> filters) {
+        return this;
     }
 
     /** The aggregate stored for this key, or null. Do not mutate it. */

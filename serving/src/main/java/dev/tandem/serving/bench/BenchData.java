@@ -11,6 +11,7 @@ import dev.tandem.core.view.ViewDefinition;
 import dev.tandem.core.view.ViewTable;
 import dev.tandem.core.view.Views;
 import dev.tandem.serving.batch.BatchSnapshot;
+import dev.tandem.serving.batch.BatchView;
 import dev.tandem.serving.batch.ViewIndex;
 import dev.tandem.serving.realtime.InMemoryRealtimeStore;
 
@@ -79,7 +80,7 @@ public final class BenchData {
         }
         Map<String, ViewTable> tables = ReferenceEvaluator.evaluate(log).views();
         long cutoff = START + BATCH_HOURS * IngestTags.HOUR_MS;
-        Map<String, ViewIndex> views = new HashMap<>();
+        Map<String, BatchView> views = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
         for (ViewDefinition v : Views.ALL) {
             views.put(v.name(), ViewIndex.of(v, tables.get(v.name()).batch(cutoff)));

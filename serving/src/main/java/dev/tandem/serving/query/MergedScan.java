@@ -37,7 +37,7 @@ public final class MergedScan {
     public static void scan(ViewDefinition view, BatchSnapshot batch, RealtimeSnapshot realtime,
                             long from, long to, Map<String, Set<String>> filters, Sink sink) {
         long cutoff = batch.cutoff();
-        ViewIndex index = batch.view(view);
+        ViewIndex index = batch.view(view).slice(from, to, filters);
         List<Set<String>> byPosition = filterByPosition(view, filters);
         index.scan(from, to, (key, stored, estimates) -> {
             if (matches(byPosition, key.dims())) {

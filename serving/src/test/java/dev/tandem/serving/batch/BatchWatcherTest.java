@@ -73,7 +73,7 @@ class BatchWatcherTest {
             for (ViewDefinition v : Views.ALL) {
                 Map<ViewKey, Aggregate> expected = tables.get(v.name()).batch(cutoff);
                 assertThat(expected).as(v.name()).isNotEmpty();
-                assertSameRows(v.name(), expected, rowsOf(s.view(v)));
+                assertSameRows(v.name(), expected, rowsOf(s.view(v).all()));
             }
         }
     }
@@ -83,7 +83,7 @@ class BatchWatcherTest {
         StorageLayout layout = StorageLayout.at(dir.toString());
         BatchVersions.writeAndPublish(layout, tables, START + 48 * 3_600_000L);
         try (BatchWatcher w = new BatchWatcher(layout, () -> 0L)) {
-            ViewIndex idx = w.check().view(Views.CAMPAIGN_HOURLY);
+            ViewIndex idx = w.check().view(Views.CAMPAIGN_HOURLY).all();
             long from = START + 5 * 3_600_000L;
             long to = START + 9 * 3_600_000L;
             List<ViewKey> seen = new ArrayList<>();
@@ -147,7 +147,7 @@ class BatchWatcherTest {
                     try {
                         BatchSnapshot s = w.current();
                         long[] sum = {0};
-                        s.view(Views.CAMPAIGN_HOURLY).scan(Long.MIN_VALUE, Long.MAX_VALUE,
+                        s.view(Views.CAMPAIGN_HOURLY).all().scan(Long.MIN_VALUE, Long.MAX_VALUE,
                                 (k, a, e) -> sum[0] += a.longValue("impressions"));
                         if (sum[0] != impressionsByCutoff.get(s.cutoff())) {
                             failure.set("mixed read: cutoff " + s.cutoff() + " sum " + sum[0]);

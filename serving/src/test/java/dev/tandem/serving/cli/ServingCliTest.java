@@ -46,12 +46,27 @@ class ServingCliTest {
     }
 
     @Test
+    void backendOptionsAreChecked() {
+        assertThat(ServingCli.run("serve", "--backend", "druid")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--druid").hasLineCount(1);
+        err.reset();
+        assertThat(ServingCli.run("serve", "--backend", "cassandra", "--root", "x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("embedded or druid");
+        err.reset();
+        assertThat(ServingCli.run("serve", "--root", "x", "--druid", "http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--backend druid");
+        err.reset();
+        assertThat(ServingCli.run("druid-export", "--root", "x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--druid");
+    }
+
+    @Test
     void helpDescribesEveryOption() {
         assertThat(ServingCli.run("serve", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("--root", "--bootstrap", "--port", "--admin-token", "--batch-poll");
+                .contains("--root", "--bootstrap", "--port", "--admin-token", "--batch-poll", "--backend", "--druid");
         out.reset();
         assertThat(ServingCli.run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve", "druid-export");
     }
 }

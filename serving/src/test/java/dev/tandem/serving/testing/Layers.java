@@ -8,6 +8,7 @@ import dev.tandem.core.view.ViewKey;
 import dev.tandem.core.view.ViewTable;
 import dev.tandem.core.view.Views;
 import dev.tandem.serving.batch.BatchSnapshot;
+import dev.tandem.serving.batch.BatchView;
 import dev.tandem.serving.batch.ViewIndex;
 import dev.tandem.serving.query.Metrics;
 import dev.tandem.serving.realtime.InMemoryRealtimeStore;
@@ -32,7 +33,7 @@ public final class Layers {
     }
 
     public static BatchSnapshot batch(Map<String, ViewTable> tables, long cutoffH, String runId) {
-        Map<String, ViewIndex> views = new HashMap<>();
+        Map<String, BatchView> views = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
         for (ViewDefinition v : Views.ALL) {
             SortedMap<ViewKey, Aggregate> rows = tables.containsKey(v.name()) ? tables.get(v.name()).batch(cutoffH) : new TreeMap<>();
