@@ -99,11 +99,12 @@ public final class ComparisonBench {
         }
         java.nio.file.Path work = java.nio.file.Path.of("target/mr-comparison");
         java.nio.file.Path csv = java.nio.file.Path.of("docs/benchmarks/mapreduce-comparison.csv");
-        List<Integer> sizes = List.of(250_000, 500_000, 1_000_000, 2_000_000);
+        List<Integer> sizes = List.of(200_000, 400_000, 800_000, 1_600_000);
         List<String> systems = SYSTEMS;
         List<String> jobs = JOBS;
         String heap = "4g";
         String source = "ComparisonBench";
+        boolean prepareOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> sizes = List.of(25_000, 50_000, 100_000, 200_000);
@@ -114,15 +115,23 @@ public final class ComparisonBench {
                 case "--jobs" -> jobs = List.of(args[++i].split(","));
                 case "--child-heap" -> heap = args[++i];
                 case "--source" -> source = args[++i];
+                case "--prepare-only" -> prepareOnly = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: ComparisonBench [--quick | --sizes N,N,..] [--work DIR] [--csv FILE] "
-                        + "[--systems plain-java,mapreduce,spark,hadoop] [--jobs wordcount,views] [--child-heap 4g] [--source TEXT]");
+                        + "[--systems plain-java,mapreduce,spark,hadoop] [--jobs wordcount,views] [--child-heap 4g] [--source TEXT] "
+                        + "[--prepare-only]");
             }
         }
         if (!systems.contains("plain-java")) {
             throw new IllegalArgumentException("plain-java is the reference every output is checked against; keep it");
         }
         Files.createDirectories(work);
+        if (prepareOnly) { // inputs are generated once and kept: make them before taking a benchmark lock
+            for (int n : sizes) {
+                prepare(work, n, jobs);
+            }
+            return;
+        }
         System.out.printf(Locale.ROOT, "comparison: sizes %s, systems %s, jobs %s; %d cores, child heap %s; work %s%n",
                 sizes, systems, jobs, Runtime.getRuntime().availableProcessors(), heap, work.toAbsolutePath());
         System.out.printf(Locale.ROOT, "load average at start: %s%n", loadAverage());
@@ -142,6 +151,7 @@ public final class ComparisonBench {
                     }
                     r.put("source", source + " " + Instant.now().toString().substring(0, 10) + " (load " + loadAverage() + ")");
                     rows.add(r);
+                    writeCsv(csv, rows); // after every run, so an interrupted run keeps what it measured
                     System.out.printf(Locale.ROOT, "%-9s %-10s %,10d  %7.2f s (process %6.2f s)  peak RSS %5s MiB  heap %5s MiB  "
                                     + "spilled %8s MiB  disk written %8s MiB  rows %s%n",
                             job, system, n, Double.parseDouble(r.get("seconds")), Double.parseDouble(r.get("process_seconds")),
