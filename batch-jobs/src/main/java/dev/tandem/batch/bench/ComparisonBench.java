@@ -87,7 +87,7 @@ public final class ComparisonBench {
     static final int REDUCE_TASKS = 4;
     static final int SORT_MB = 64;
     static final String CSV_HEADER = "job,engine,input_events,seconds,process_seconds,startup_seconds,peak_mib,"
-            + "peak_heap_mib,spilled_records,spilled_mib,disk_written_mib,output_rows,counters,source";
+            + "peak_heap_mib,cpu_seconds,spilled_records,spilled_mib,disk_written_mib,output_rows,counters,source";
 
     private ComparisonBench() {
     }
@@ -152,9 +152,10 @@ public final class ComparisonBench {
                     r.put("source", source + " " + Instant.now().toString().substring(0, 10) + " (load " + loadAverage() + ")");
                     rows.add(r);
                     writeCsv(csv, rows); // after every run, so an interrupted run keeps what it measured
-                    System.out.printf(Locale.ROOT, "%-9s %-10s %,10d  %7.2f s (process %6.2f s)  peak RSS %5s MiB  heap %5s MiB  "
+                    System.out.printf(Locale.ROOT, "%-9s %-10s %,10d  %7.2f s (cpu %7.2f s, process %6.2f s)  peak RSS %5s MiB  heap %5s MiB  "
                                     + "spilled %8s MiB  disk written %8s MiB  rows %s%n",
-                            job, system, n, Double.parseDouble(r.get("seconds")), Double.parseDouble(r.get("process_seconds")),
+                            job, system, n, Double.parseDouble(r.get("seconds")), Double.parseDouble(r.get("cpu_seconds")),
+                            Double.parseDouble(r.get("process_seconds")),
                             r.get("peak_mib"), r.get("peak_heap_mib"), r.get("spilled_mib"), r.get("disk_written_mib"),
                             r.get("output_rows"));
                 }
@@ -232,7 +233,7 @@ public final class ComparisonBench {
         row.put("job", job);
         row.put("engine", system);
         row.put("input_events", Integer.toString(n));
-        for (String k : List.of("seconds", "startup_seconds", "peak_mib", "peak_heap_mib", "spilled_records", "spilled_mib",
+        for (String k : List.of("seconds", "cpu_seconds", "startup_seconds", "peak_mib", "peak_heap_mib", "spilled_records", "spilled_mib",
                 "disk_written_mib", "output_rows", "counters", "canonical")) {
             row.put(k, props.getProperty(k, ""));
         }
@@ -278,26 +279,28 @@ public final class ComparisonBench {
     }
 
     static void printRatios(List<Map<String, String>> rows) {
-        System.out.println("time ratios (this engine / other system), per input size:");
-        Map<String, Double> secs = new LinkedHashMap<>();
-        for (Map<String, String> r : rows) {
-            secs.put(r.get("job") + "|" + r.get("input_events") + "|" + r.get("engine"), Double.parseDouble(r.get("seconds")));
-        }
-        for (Map<String, String> r : rows) {
-            if (!r.get("engine").equals("mapreduce")) {
-                continue;
+        for (String metric : List.of("seconds", "cpu_seconds")) {
+            System.out.println("ratios of " + metric + " (this engine / other system), per input size:");
+            Map<String, Double> v = new LinkedHashMap<>();
+            for (Map<String, String> r : rows) {
+                v.put(r.get("job") + "|" + r.get("input_events") + "|" + r.get("engine"), Double.parseDouble(r.get(metric)));
             }
-            String k = r.get("job") + "|" + r.get("input_events") + "|";
-            double mr = secs.get(k + "mapreduce");
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-9s %,10d:", r.get("job"),
-                    Integer.parseInt(r.get("input_events"))));
-            for (String other : List.of("spark", "hadoop", "plain-java")) {
-                Double o = secs.get(k + other);
-                if (o != null) {
-                    sb.append(String.format(Locale.ROOT, "  /%s %.2f", other, mr / o));
+            for (Map<String, String> r : rows) {
+                if (!r.get("engine").equals("mapreduce")) {
+                    continue;
                 }
+                String k = r.get("job") + "|" + r.get("input_events") + "|";
+                double mr = v.get(k + "mapreduce");
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-9s %,10d:", r.get("job"),
+                        Integer.parseInt(r.get("input_events"))));
+                for (String other : List.of("spark", "hadoop", "plain-java")) {
+                    Double o = v.get(k + other);
+                    if (o != null) {
+                        sb.append(String.format(Locale.ROOT, "  /%s %.2f", other, mr / o));
+                    }
+                }
+                System.out.println(sb);
             }
-            System.out.println(sb);
         }
     }
 
@@ -336,6 +339,7 @@ public final class ComparisonBench {
         }
         double startup = (System.nanoTime() - startup0) / 1e9;
         long written0 = procIo("wchar");
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         Outcome o = switch (job + "/" + system) {
             case "wordcount/plain-java" -> new Outcome(MapReduceBench.plainWordCount(textFile(work, n), canonical), 0, 0, Map.of());
@@ -349,6 +353,7 @@ public final class ComparisonBench {
             default -> throw new IllegalArgumentException("no such run: " + job + "/" + system);
         };
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
         long written = procIo("wchar") - written0;
         long rss = procStatusKb("VmHWM") * 1024;
         long heap = peakHeap();
@@ -373,6 +378,7 @@ public final class ComparisonBench {
         }
         Properties p = new Properties();
         p.setProperty("seconds", String.format(Locale.ROOT, "%.2f", seconds));
+        p.setProperty("cpu_seconds", String.format(Locale.ROOT, "%.2f", cpu));
         p.setProperty("startup_seconds", String.format(Locale.ROOT, "%.2f", startup));
         p.setProperty("peak_mib", Long.toString(rss >> 20));
         p.setProperty("peak_heap_mib", Long.toString(heap >> 20));
@@ -554,6 +560,11 @@ public final class ComparisonBench {
     }
 
     // ---- measurements ---------------------------------------------------------------------------
+
+    /** CPU time of this whole process (all threads, user + system), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     static long peakHeap() {
         long sum = 0;
