@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * ingest hours (impressions, clicks on earlier impressions, orders, searches; ~0.5% producer
  * retries), and a text corpus of Zipf-distributed words.
  */
-final class BenchData {
+public final class BenchData {
 
     static final long START = 1_790_000_000_000L / IngestTags.HOUR_MS * IngestTags.HOUR_MS;
     static final int EVENTS_PER_HOUR = 100_000;
@@ -37,7 +37,7 @@ final class BenchData {
     }
 
     /** Writes {@code n} events as master Parquet by ingest hour, every hour complete. */
-    static void writeMaster(StorageLayout layout, long seed, int n) throws IOException {
+    public static void writeMaster(StorageLayout layout, long seed, int n) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         long msPerEvent = IngestTags.HOUR_MS / EVENTS_PER_HOUR;
         ParquetWriter<GenericRecord> w = null;
@@ -96,7 +96,7 @@ final class BenchData {
     }
 
     /** Writes a text file of {@code lines} lines of 1–15 Zipf-distributed words. */
-    static void writeText(Path file, long seed, int lines) throws IOException {
+    public static void writeText(Path file, long seed, int lines) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int l = 0; l < lines; l++) {

@@ -114,7 +114,7 @@ public final class MapReduceBench {
     }
 
     /** COST baseline: one thread, one hash map, then a sorted write. */
-    static long plainWordCount(java.nio.file.Path in, java.nio.file.Path out) throws IOException {
+    public static long plainWordCount(java.nio.file.Path in, java.nio.file.Path out) throws IOException {
         Map<String, Long> counts = new HashMap<>();
         try (BufferedReader r = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -134,6 +134,17 @@ public final class MapReduceBench {
     /** COST baseline: read every master row in one thread, then core's in-memory reference evaluator. */
     static long plainViews(StorageLayout layout) throws IOException {
         long cutoff = layout.cutoff().orElseThrow();
+        Evaluation e = plainEvaluation(layout);
+        long rows = 0;
+        for (var v : Views.ALL) {
+            rows += e.view(v).batch(cutoff).size();
+        }
+        return rows;
+    }
+
+    /** Every master row below the cutoff, read in one thread, through core's reference evaluator. */
+    public static Evaluation plainEvaluation(StorageLayout layout) throws IOException {
+        long cutoff = layout.cutoff().orElseThrow();
         List<IngestedEvent> events = new ArrayList<>();
         for (long h : layout.completeHours().headSet(cutoff)) {
             for (Path f : layout.masterHourFiles(h)) {
@@ -145,15 +156,10 @@ public final class MapReduceBench {
                 }
             }
         }
-        Evaluation e = ReferenceEvaluator.evaluate(events);
-        long rows = 0;
-        for (var v : Views.ALL) {
-            rows += e.view(v).batch(cutoff).size();
-        }
-        return rows;
+        return ReferenceEvaluator.evaluate(events);
     }
 
-    static void deleteRecursively(java.nio.file.Path p) throws IOException {
+    public static void deleteRecursively(java.nio.file.Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -22,13 +22,13 @@ import java.util.TreeMap;
  * Events the master schema cannot hold (no id, type or user) are left out, as the archive would
  * quarantine them.
  */
-final class MasterFixture {
+public final class MasterFixture {
 
     private MasterFixture() {
     }
 
     /** @return the hours written, ascending */
-    static List<Long> write(StorageLayout layout, List<IngestedEvent> log, int parts, int rowGroupBytes,
+    public static List<Long> write(StorageLayout layout, List<IngestedEvent> log, int parts, int rowGroupBytes,
                             boolean completeLastHour)
             throws IOException {
         Map<Long, List<IngestedEvent>> byHour = new TreeMap<>();
