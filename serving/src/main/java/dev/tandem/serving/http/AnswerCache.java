@@ -8,7 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.GZIPOutputStream;
 
@@ -21,7 +24,8 @@ import java.util.zip.GZIPOutputStream;
  * <p>A request that took other snapshots than the current generation's — the realtime store
  * published, a new batch version was swapped in, the store finished its replay — starts a new
  * generation: the old answers are dropped at once and can never be served again. Requests still
- * holding older snapshots compute their answer without touching the cache.
+ * holding older snapshots compute their answer without touching the cache. Concurrent requests
+ * for an answer not yet stored wait for one computation of it.
  *
  * <p>Each answer keeps its JSON bytes and, made on first demand, a gzip copy, so a dashboard that
  * asks for gzip costs one compression per answer and generation, not one per request.
@@ -66,7 +70,8 @@ public final class AnswerCache {
         final BatchSnapshot batch;
         final RealtimeSnapshot realtime;
         final boolean realtimeReady;
-        final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+        /** key → {@link Answer}, or the {@link FutureTask} computing it. */
+        final ConcurrentHashMap<String, Object> answers = new ConcurrentHashMap<>();
         final AtomicLong bytes = new AtomicLong();
 
         Generation(QueryService.Snapshots s) {
@@ -83,7 +88,7 @@ public final class AnswerCache {
     private final int maxAnswers;
     private final long maxBytes;
     private final int maxAnswerBytes;
-    private volatile Generation current;
+    private final AtomicReference<Generation> current = new AtomicReference<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final AtomicLong generations = new AtomicLong();
@@ -99,46 +104,89 @@ public final class AnswerCache {
         this.maxAnswerBytes = maxAnswerBytes;
     }
 
-    /** The answer stored for {@code key} under exactly these snapshots, or null. */
+    /** The answer stored for {@code key} under exactly these snapshots, or null (also while it is being computed). */
     public Answer get(QueryService.Snapshots snaps, String key) {
-        Generation g = current;
-        Answer a = g != null && g.of(snaps) ? g.answers.get(key) : null;
-        if (a != null) {
+        Generation g = current.get();
+        Object a = g != null && g.of(snaps) ? g.answers.get(key) : null;
+        if (a instanceof Answer answer) {
             hits.increment();
+            return answer;
+        }
+        return null;
+    }
+
+    /** The JSON of an answer; may throw the query's own exception (a 4xx), which is never stored. */
+    @FunctionalInterface
+    public interface Compute {
+        byte[] json() throws Exception;
+    }
+
+    /**
+     * The answer for {@code key} under {@code snaps}: the stored one, or computed once — requests
+     * for the same key and snapshots that arrive meanwhile wait for that computation instead of
+     * repeating it. If the current generation is of other snapshots, a generation of
+     * {@code snaps} replaces it (every stored answer dropped). A request still holding older
+     * snapshots than the current generation's moves the cache back until the next request moves
+     * it forward again: a recomputation, never a wrong answer, since every lookup compares
+     * snapshot identities.
+     */
+    public Answer getOrCompute(QueryService.Snapshots snaps, String key, Compute compute) throws Exception {
+        Generation g = generationFor(snaps);
+        Object v = g.answers.get(key);
+        if (v instanceof Answer a) {
+            hits.increment();
+            return a;
+        }
+        if (v == null) {
+            if (g.answers.size() >= maxAnswers || g.bytes.get() >= maxBytes) {
+                Generation fresh = new Generation(snaps);
+                current.compareAndSet(g, fresh);
+                g = fresh;
+            }
+            FutureTask<Answer> task = new FutureTask<>(() -> new Answer(compute.json()));
+            v = g.answers.putIfAbsent(key, task);
+            if (v == null) {
+                misses.increment();
+                task.run();
+                v = task;
+            } else if (v instanceof Answer a) {
+                hits.increment();
+                return a;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        FutureTask<Answer> task = (FutureTask<Answer>) v;
+        Answer a;
+        try {
+            a = task.get();
+        } catch (ExecutionException e) {
+            g.answers.remove(key, task);
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        }
+        if (a.json.length > maxAnswerBytes) {
+            g.answers.remove(key, task);
+        } else if (g.answers.replace(key, task, a)) {
+            g.bytes.addAndGet(a.json.length);
         }
         return a;
     }
 
-    /**
-     * Stores the answer computed from {@code snaps} for {@code key} and returns it. If the
-     * current generation is of other snapshots, it is replaced by one of {@code snaps}: a request
-     * holding snapshots newer than the current generation's moves the cache forward; one holding
-     * older snapshots at worst moves it back until the next request (answers stay exact either
-     * way, since every lookup compares snapshot identities).
-     */
-    public Answer put(QueryService.Snapshots snaps, String key, byte[] json) {
-        misses.increment();
-        Answer a = new Answer(json);
-        if (json.length > maxAnswerBytes) {
-            return a;
+    private Generation generationFor(QueryService.Snapshots snaps) {
+        while (true) {
+            Generation g = current.get();
+            if (g != null && g.of(snaps)) {
+                return g;
+            }
+            Generation next = new Generation(snaps);
+            if (current.compareAndSet(g, next)) {
+                generations.incrementAndGet();
+                return next;
+            }
         }
-        Generation g = current;
-        if (g == null || !g.of(snaps)) {
-            g = new Generation(snaps);
-            current = g;
-            generations.incrementAndGet();
-        }
-        if (g.answers.size() >= maxAnswers || g.bytes.get() + json.length > maxBytes) {
-            Generation fresh = new Generation(snaps);
-            current = fresh;
-            g = fresh;
-        }
-        Answer prev = g.answers.putIfAbsent(key, a);
-        if (prev != null) {
-            return prev;
-        }
-        g.bytes.addAndGet(json.length);
-        return a;
     }
 
     public long hits() {
@@ -156,7 +204,7 @@ public final class AnswerCache {
 
     /** Answers stored for the current generation. */
     public int size() {
-        Generation g = current;
-        return g == null ? 0 : g.answers.size();
+        Generation g = current.get();
+        return g == null ? 0 : (int) g.answers.values().stream().filter(v -> v instanceof Answer).count();
     }
 }

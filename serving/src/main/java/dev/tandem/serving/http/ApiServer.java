@@ -211,13 +211,10 @@ public final class ApiServer implements AutoCloseable {
      * Javalin. Errors are never cached (they throw before the put). gzip only when asked.
      */
     private void cachedJson(Context ctx, QueryService.Snapshots snaps, java.util.function.Supplier<Object> answer)
-            throws JsonProcessingException {
+            throws Exception {
         String key = CachedAnswerHandler.key(ctx.req().getRequestURI(), ctx.queryString());
-        AnswerCache.Answer a = cache == null ? null : cache.get(snaps, key);
-        if (a == null) {
-            byte[] json = mapper.writeValueAsBytes(answer.get());
-            a = cache == null ? new AnswerCache.Answer(json) : cache.put(snaps, key, json);
-        }
+        AnswerCache.Compute compute = () -> mapper.writeValueAsBytes(answer.get());
+        AnswerCache.Answer a = cache == null ? new AnswerCache.Answer(compute.json()) : cache.getOrCompute(snaps, key, compute);
         java.util.List<String> accept = new java.util.ArrayList<>();
         ctx.req().getHeaders("Accept-Encoding").asIterator().forEachRemaining(h -> {
             for (String c : h.split(",")) {

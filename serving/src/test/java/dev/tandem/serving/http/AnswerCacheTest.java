@@ -64,7 +64,7 @@ class AnswerCacheTest {
     }
 
     @Test
-    void anAnswerIsServedOnlyForTheIdenticalSnapshots() {
+    void anAnswerIsServedOnlyForTheIdenticalSnapshots() throws Exception {
         AtomicReference<BatchSnapshot> b = new AtomicReference<>(batch("20261121T010000Z-test-0001"));
         InMemoryRealtimeStore rt = Layers.realtime(F.tables, F.cutoff - 2 * HOUR, F.end - 3 * HOUR);
         QueryService svc = new QueryService(b::get, rt, () -> F.end);
@@ -73,7 +73,7 @@ class AnswerCacheTest {
         QueryService.Snapshots s1 = svc.snapshots();
         byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         assertThat(cache.get(s1, "k")).isNull();
-        AnswerCache.Answer a = cache.put(s1, "k", json);
+        AnswerCache.Answer a = put(cache, s1, "k", json);
         assertThat(cache.get(s1, "k")).isSameAs(a);
         assertThat(cache.get(svc.snapshots(), "k")).as("same snapshots taken again").isSameAs(a);
         assertThat(cache.get(s1, "other")).isNull();
@@ -83,7 +83,7 @@ class AnswerCacheTest {
         QueryService.Snapshots s2 = svc.snapshots();
         assertThat(s2.realtime()).isNotSameAs(s1.realtime());
         assertThat(cache.get(s2, "k")).isNull();
-        AnswerCache.Answer a2 = cache.put(s2, "k", "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
+        AnswerCache.Answer a2 = put(cache, s2, "k", "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
         assertThat(cache.get(s2, "k")).isSameAs(a2);
         assertThat(cache.get(s1, "k")).as("older snapshots never see the newer answer").isNull();
 
@@ -101,25 +101,63 @@ class AnswerCacheTest {
     }
 
     @Test
-    void limitsStartTheGenerationOverAndLargeAnswersAreNotKept() {
+    void limitsStartTheGenerationOverAndLargeAnswersAreNotKept() throws Exception {
         QueryService svc = new QueryService(() -> batch("20261121T010000Z-test-0001"), new InMemoryRealtimeStore(), () -> F.end);
         QueryService.Snapshots s = svc.snapshots();
         AnswerCache cache = new AnswerCache(2, 100, 60);
-        cache.put(s, "a", new byte[10]);
-        cache.put(s, "b", new byte[10]);
+        put(cache, s, "a", new byte[10]);
+        put(cache, s, "b", new byte[10]);
         assertThat(cache.size()).isEqualTo(2);
-        cache.put(s, "c", new byte[10]);
+        put(cache, s, "c", new byte[10]);
         assertThat(cache.get(s, "a")).isNull();
         assertThat(cache.get(s, "c")).isNotNull();
-        AnswerCache.Answer big = cache.put(s, "big", new byte[61]);
+        AnswerCache.Answer big = put(cache, s, "big", new byte[61]);
         assertThat(big.json()).hasSize(61);
         assertThat(cache.get(s, "big")).isNull();
         AnswerCache bytes = new AnswerCache(100, 100, 60);
-        bytes.put(s, "d", new byte[55]);
+        put(bytes, s, "d", new byte[55]);
+        put(bytes, s, "e", new byte[55]);
         assertThat(bytes.get(s, "d")).isNotNull();
-        bytes.put(s, "e", new byte[55]);
+        put(bytes, s, "f", new byte[10]);
         assertThat(bytes.get(s, "d")).as("byte budget").isNull();
-        assertThat(bytes.get(s, "e")).isNotNull();
+        assertThat(bytes.get(s, "f")).isNotNull();
+    }
+
+    @Test
+    void concurrentRequestsForOneAnswerComputeItOnceAndErrorsAreNotKept() throws Exception {
+        QueryService.Snapshots s = new QueryService(() -> batch("20261121T010000Z-test-0001"), new InMemoryRealtimeStore(),
+                () -> F.end).snapshots();
+        AnswerCache cache = new AnswerCache(16, 1 << 20, 1 << 20);
+        java.util.concurrent.atomic.AtomicInteger computed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<AnswerCache.Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> cache.getOrCompute(s, "k", () -> {
+                    computed.incrementAndGet();
+                    release.await();
+                    return "{}".getBytes(StandardCharsets.UTF_8);
+                })));
+            }
+            Thread.sleep(200);
+            release.countDown();
+            AnswerCache.Answer first = answers.get(0).get();
+            for (java.util.concurrent.Future<AnswerCache.Answer> f : answers) {
+                assertThat(f.get()).isSameAs(first);
+            }
+            assertThat(computed.get()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < 2; i++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.getOrCompute(s, "bad", () -> {
+                computed.incrementAndGet();
+                throw dev.tandem.serving.query.QueryException.badParameter("no");
+            })).isInstanceOf(dev.tandem.serving.query.QueryException.class);
+        }
+        assertThat(computed.get()).as("the failed computation is repeated, not remembered").isEqualTo(3);
+        assertThat(cache.get(s, "bad")).isNull();
     }
 
     @Test
@@ -206,6 +244,10 @@ class AnswerCacheTest {
                 assertThat(bad.statusCode()).isEqualTo(400);
             }
         }
+    }
+
+    private static AnswerCache.Answer put(AnswerCache cache, QueryService.Snapshots s, String key, byte[] json) throws Exception {
+        return cache.getOrCompute(s, key, () -> json);
     }
 
     private static HttpResponse<byte[]> get(HttpClient http, String url, String acceptEncoding) throws Exception {
