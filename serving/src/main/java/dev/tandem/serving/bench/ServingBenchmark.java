@@ -157,8 +157,8 @@ public final class ServingBenchmark {
         System.out.printf("query: %s -> %d bytes%s%n", uri.getRawPath() + "?" + uri.getRawQuery(), first.body().length,
                 first.headers().firstValue("Content-Encoding").map(e -> " (Content-Encoding: " + e + ")").orElse(""));
         System.out.println("load: " + uptime());
-        // warm-up: closed loop for a few seconds
-        closedLoop(client, req, concurrency, 5);
+        // warm-up: closed loop, long enough for the server's JIT to finish compiling the hot path
+        closedLoop(client, req, concurrency, 10);
 
         // open loop at a fixed rate
         int total = rate * seconds;

@@ -46,15 +46,15 @@ final class CachedAnswerHandler extends Handler.Wrapper {
                 AnswerCache.Answer a = cache.get(service.snapshots(), key(path, uri.getQuery()));
                 if (a != null) {
                     boolean gzip = acceptsGzip(request.getHeaders().getCSV(HttpHeader.ACCEPT_ENCODING, false));
-                    byte[] body = gzip ? a.gzip() : a.json();
+                    ByteBuffer body = a.body(gzip);
                     response.setStatus(200);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiServer.JSON);
                     response.getHeaders().put(HttpHeader.VARY, HttpHeader.ACCEPT_ENCODING.asString());
                     if (gzip) {
                         response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
                     }
-                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-                    response.write(true, ByteBuffer.wrap(body), callback);
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.remaining());
+                    response.write(true, body, callback);
                     metrics.observe(route, 200, System.nanoTime() - t0);
                     return true;
                 }

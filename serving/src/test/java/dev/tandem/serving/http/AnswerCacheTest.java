@@ -166,6 +166,14 @@ class AnswerCacheTest {
         AnswerCache.Answer a = new AnswerCache.Answer(json);
         assertThat(gunzip(a.gzip())).isEqualTo(json);
         assertThat(a.gzip()).isSameAs(a.gzip()).hasSizeLessThan(json.length / 10);
+        for (boolean gz : new boolean[] {false, true}) {
+            java.nio.ByteBuffer first = a.body(gz);
+            byte[] read = new byte[first.remaining()];
+            first.get(read);
+            assertThat(read).isEqualTo(gz ? a.gzip() : json);
+            assertThat(a.body(gz).remaining()).as("each write gets its own view").isEqualTo(read.length);
+            assertThat(a.body(gz).isReadOnly()).isTrue();
+        }
     }
 
     @Test
