@@ -119,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/healthz", timed("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok"))));
             cfg.routes.get("/readyz", timed("/readyz", this::readyz));
             cfg.routes.get("/metrics", timed("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape(service.gauges()))));
+                    .result(metrics.scrape(service.gauges()) + RequestMetrics.answerCache(cache))));
             cfg.routes.get("/openapi.json", timed("/openapi.json", ctx -> ctx.contentType(JSON).result(openApi)));
             cfg.routes.get("/api/v1/views", timed("/api/v1/views", ctx -> {
                 QueryParser.parseQueryString(ctx.queryString());

@@ -246,6 +246,13 @@ class AnswerCacheTest {
             rt.ready(true);
             assertThat(JSON.readTree(get(http, url, null).body()).get("warnings")).isEmpty();
 
+            String metrics = new String(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
+            assertThat(metrics).contains("tandem_serving_answer_cache_hits_total " + cache.hits() + "\n",
+                    "tandem_serving_answer_cache_misses_total " + cache.misses() + "\n",
+                    "tandem_serving_answer_cache_generations_total " + cache.generations() + "\n");
+            assertThat(cache.generations()).as("first, advanced, swapped, not ready, ready").isEqualTo(5);
+
             // an error is never cached: a bad query stays a 400 on repeat
             for (int i = 0; i < 2; i++) {
                 HttpResponse<byte[]> bad = get(http, url + "&bogus=1", null);
