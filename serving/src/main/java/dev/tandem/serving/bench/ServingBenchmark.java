@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Load benchmark of the dashboard query (48 hourly buckets × 20 campaigns, merged from both
  * layers). {@code run} starts the server as a separate JVM ({@code server}), then drives it from
  * this one: an open-loop phase at a fixed rate (latency measured from each request's scheduled
- * start, so a stall is not hidden by coordinated omission), then a saturation phase with N
+ * start, so a stall is not hidden by coordinated omission; {@link OpenLoop}'s lean socket client
+ * by default, {@code client=jdk} for java.net.http), then a saturation phase with N
  * connections — wrk (a C load generator, far cheaper per request than a JVM client on the same
  * 2 cores) when installed, else a java.net.http closed loop. It prints the CPU the server and
  * everything else used in each phase.
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp serving/target/classes:$(cat serving/target/runtime-classpath.txt) \
  *      dev.tandem.serving.bench.ServingBenchmark run [rate=500] [seconds=20] [concurrency=16] [cache=true|false]
- *      [gzip=false|true] [saturation=wrk|java] [serverJvm="-XX:+UseParallelGC …"]
+ *      [gzip=false|true] [saturation=wrk|java] [client=raw|jdk] [serverJvm="-XX:+UseParallelGC …"]
  * </pre>
  */
 public final class ServingBenchmark {
@@ -50,10 +51,11 @@ public final class ServingBenchmark {
             case "load" -> load(arg(args, "url", null), Integer.parseInt(arg(args, "rate", "500")),
                     Integer.parseInt(arg(args, "seconds", "20")), Integer.parseInt(arg(args, "concurrency", "16")),
                     Boolean.parseBoolean(arg(args, "gzip", "false")), arg(args, "saturation", "wrk"),
-                    Long.parseLong(arg(args, "serverPid", "-1")));
+                    Long.parseLong(arg(args, "serverPid", "-1")), arg(args, "client", "raw"));
             case "run" -> run(Integer.parseInt(arg(args, "rate", "500")), Integer.parseInt(arg(args, "seconds", "20")),
                     Integer.parseInt(arg(args, "concurrency", "16")), arg(args, "cache", "true"),
-                    Boolean.parseBoolean(arg(args, "gzip", "false")), arg(args, "saturation", "wrk"), arg(args, "serverJvm", ""));
+                    Boolean.parseBoolean(arg(args, "gzip", "false")), arg(args, "saturation", "wrk"), arg(args, "serverJvm", ""),
+                    arg(args, "client", "raw"));
             default -> {
                 System.err.println("usage: ServingBenchmark run|server|load|inprocess [key=value …]");
                 System.exit(2);
@@ -101,7 +103,7 @@ public final class ServingBenchmark {
     }
 
     static void run(int rate, int seconds, int concurrency, String cache, boolean gzip, String saturation,
-                    String serverJvm) throws Exception {
+                    String serverJvm, String openLoopClient) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
         if (!serverJvm.isBlank()) {
@@ -127,7 +129,7 @@ public final class ServingBenchmark {
             Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "drain");
             drain.setDaemon(true);
             drain.start();
-            load("http://127.0.0.1:" + port, rate, seconds, concurrency, gzip, saturation, p.pid());
+            load("http://127.0.0.1:" + port, rate, seconds, concurrency, gzip, saturation, p.pid(), openLoopClient);
         } finally {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -140,8 +142,8 @@ public final class ServingBenchmark {
      * {@code saturation=wrk} and wrk is installed, else a java.net.http closed loop. With
      * {@code serverPid} ≥ 0, prints how much CPU the server and everything else used meanwhile.
      */
-    static void load(String base, int rate, int seconds, int concurrency, boolean gzip, String saturation, long serverPid)
-            throws Exception {
+    static void load(String base, int rate, int seconds, int concurrency, boolean gzip, String saturation, long serverPid,
+                     String openLoopClient) throws Exception {
         URI uri = URI.create(base + BenchData.dashboardQuery());
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(2)).build();
@@ -161,46 +163,63 @@ public final class ServingBenchmark {
         closedLoop(client, req, concurrency, 10);
 
         // open loop at a fixed rate
-        int total = rate * seconds;
-        long[] latency = new long[total];
-        AtomicLong errors = new AtomicLong();
-        List<CompletableFuture<Void>> inflight = new ArrayList<>(total);
         CpuMeter cpu = new CpuMeter(serverPid);
-        long start = System.nanoTime();
-        long interval = 1_000_000_000L / rate;
-        for (int i = 0; i < total; i++) {
-            long scheduled = start + i * interval;
-            long wait = scheduled - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            final int idx = i;
-            inflight.add(client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).handle((r, ex) -> {
-                latency[idx] = System.nanoTime() - scheduled;
-                if (ex != null || r.statusCode() != 200) {
-                    errors.incrementAndGet();
+        int total = rate * seconds;
+        long[] latency;
+        long errors;
+        long unfinished;
+        double elapsed;
+        String clientName;
+        if ("jdk".equals(openLoopClient)) {
+            clientName = "java.net.http";
+            latency = new long[total];
+            AtomicLong errs = new AtomicLong();
+            List<CompletableFuture<Void>> inflight = new ArrayList<>(total);
+            long start = System.nanoTime();
+            long interval = 1_000_000_000L / rate;
+            for (int i = 0; i < total; i++) {
+                long scheduled = start + i * interval;
+                long wait = scheduled - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
-                return null;
-            }));
-        }
-        try {
-            CompletableFuture.allOf(inflight.toArray(new CompletableFuture<?>[0])).get(seconds + 30L, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            System.out.println("open loop: not every request finished within " + (seconds + 30) + " s after the last send");
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        String cpuOpen = cpu.report();
-        long unfinished = inflight.stream().filter(f -> !f.isDone()).count();
-        for (int i = 0; i < total; i++) {
-            if (!inflight.get(i).isDone()) {
-                latency[i] = Long.MAX_VALUE; // counted as slower than anything measured
+                final int idx = i;
+                inflight.add(client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).handle((r, ex) -> {
+                    latency[idx] = System.nanoTime() - scheduled;
+                    if (ex != null || r.statusCode() != 200) {
+                        errs.incrementAndGet();
+                    }
+                    return null;
+                }));
             }
+            try {
+                CompletableFuture.allOf(inflight.toArray(new CompletableFuture<?>[0])).get(seconds + 30L, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.out.println("open loop: not every request finished within " + (seconds + 30) + " s after the last send");
+            }
+            elapsed = (System.nanoTime() - start) / 1e9;
+            unfinished = inflight.stream().filter(f -> !f.isDone()).count();
+            for (int i = 0; i < total; i++) {
+                if (!inflight.get(i).isDone()) {
+                    latency[i] = Long.MAX_VALUE; // counted as slower than anything measured
+                }
+            }
+            Arrays.sort(latency);
+            errors = errs.get();
+        } else {
+            clientName = "raw sockets, " + concurrency + " keep-alive connections";
+            OpenLoop.Result r = OpenLoop.run(uri.getHost(), uri.getPort(), uri.getRawPath() + "?" + uri.getRawQuery(), gzip,
+                    rate, seconds, concurrency);
+            latency = r.sortedLatency();
+            errors = r.errors();
+            unfinished = r.unfinished();
+            elapsed = r.seconds();
         }
-        Arrays.sort(latency);
-        System.out.printf("open loop %d req/s for %d s: %d requests in %.1f s, errors %d, unfinished %d, p50 %s, p90 %s, p99 %s,"
-                        + " p99.9 %s, max %s%n", rate, seconds, total, elapsed, errors.get(), unfinished, ms(latency[total / 2]),
-                ms(latency[(int) (total * 0.9)]), ms(latency[(int) (total * 0.99)]), ms(latency[(int) (total * 0.999)]),
-                ms(latency[total - 1]));
+        String cpuOpen = cpu.report();
+        System.out.printf("open loop %d req/s for %d s (%s): %d requests in %.1f s, errors %d, unfinished %d, p50 %s, p90 %s,"
+                        + " p99 %s, p99.9 %s, max %s%n", rate, seconds, clientName, total, elapsed, errors, unfinished,
+                ms(latency[total / 2]), ms(latency[(int) (total * 0.9)]), ms(latency[(int) (total * 0.99)]),
+                ms(latency[(int) (total * 0.999)]), ms(latency[total - 1]));
         System.out.println("  cpu during the open loop: " + cpuOpen);
         System.out.flush();
 
