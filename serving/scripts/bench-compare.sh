@@ -8,19 +8,21 @@
 #   flock -x -w 1200 /work/cpu.lock serving/scripts/bench-compare.sh efe51e4 worktree
 # Environment: RATE (500), SECONDS_PER_PHASE (15), CONCURRENCY (8), GZIP ("false true"), CLIENT (raw|jdk:
 # the open-loop client), INPROCESS (yes|no), SERVER_JVM (extra server JVM flags), PIN ("" or "yes": also run
-# the last version with the server on CPU 0 and the load generator on CPU 1).
+# the last version with the server on CPU 0 and the load generator on CPU 1), WORKTREE_CLASSES (a copy of
+# serving/target/classes to use for "worktree" and the load generator, so a build meanwhile cannot change them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${RATE:-500}; SECS=${SECONDS_PER_PHASE:-15}; CONC=${CONCURRENCY:-8}; GZIPS=${GZIP:-"false true"}; PIN=${PIN:-}
 CLIENT=${CLIENT:-raw}; INPROCESS=${INPROCESS:-yes}; SERVER_JVM=${SERVER_JVM:-}
 RCP=$(cat serving/target/runtime-classpath.txt)
-LOADCP=serving/target/classes:$RCP
+WT=${WORKTREE_CLASSES:-serving/target/classes}
+LOADCP=$WT:$RCP
 WORK=serving/target/bench-compare
 mkdir -p "$WORK"
 declare -A CPS
 for rev in "$@"; do
   if [ "$rev" = worktree ]; then
-    CPS[$rev]=serving/target/classes:$RCP
+    CPS[$rev]=$WT:$RCP
   else
     dir=$WORK/$rev
     if [ ! -d "$dir/classes" ]; then
