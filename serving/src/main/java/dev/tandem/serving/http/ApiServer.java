@@ -55,10 +55,11 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final byte[] indexHtml;
     private final byte[] openApi;
-    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> cache;
+    private final AnswerCache cache;
     private Javalin app;
 
     static final int MAX_CACHED_ANSWERS = 512;
+    static final long MAX_CACHED_TOTAL_BYTES = 64L << 20;
     static final int MAX_CACHED_BYTES = 4 << 20;
 
     /**
@@ -70,7 +71,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** @param cacheAnswers keep serialized answers per (query, snapshots); off only for benchmarks */
     public ApiServer(QueryService service, AdminActions admin, String adminToken, boolean cacheAnswers) {
-        this.cache = cacheAnswers ? new java.util.concurrent.ConcurrentHashMap<>() : null;
+        this.cache = cacheAnswers ? new AnswerCache(MAX_CACHED_ANSWERS, MAX_CACHED_TOTAL_BYTES, MAX_CACHED_BYTES) : null;
         this.service = service;
         this.admin = admin;
         this.adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
@@ -101,7 +102,14 @@ public final class ApiServer implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.prefer405over404 = true;
             // Requests Jetty refuses before routing (undecodable paths, …) also get problem+json.
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProblemErrorHandler());
+                if (cache != null) {
+                    // Javalin attaches its servlet context inside this wrapper: stored answers are
+                    // written by Jetty directly, everything else reaches Javalin.
+                    server.setHandler(new CachedAnswerHandler(service, cache, metrics));
+                }
+            });
             cfg.staticFiles.add(sf -> {
                 sf.hostedPath = "/assets";
                 sf.directory = "/web/assets";
@@ -111,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/healthz", timed("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok"))));
             cfg.routes.get("/readyz", timed("/readyz", this::readyz));
             cfg.routes.get("/metrics", timed("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape(service.gauges()))));
+                    .result(metrics.scrape(service.gauges()) + RequestMetrics.answerCache(cache))));
             cfg.routes.get("/openapi.json", timed("/openapi.json", ctx -> ctx.contentType(JSON).result(openApi)));
             cfg.routes.get("/api/v1/views", timed("/api/v1/views", ctx -> {
                 QueryParser.parseQueryString(ctx.queryString());
@@ -198,23 +206,34 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Answers are a pure function of (path, query string, snapshots): dashboards repeat the same
-     * queries, so the serialized answer is kept until either snapshot changes. Errors are never
-     * cached (they throw before the put).
+     * queries, so the serialized answer is kept in the {@link AnswerCache} until either snapshot
+     * changes, and later requests for it are written by {@link CachedAnswerHandler} before
+     * Javalin. Errors are never cached (they throw before the put). gzip only when asked.
      */
     private void cachedJson(Context ctx, QueryService.Snapshots snaps, java.util.function.Supplier<Object> answer)
-            throws JsonProcessingException {
-        String key = ctx.path() + "?" + ctx.queryString() + "|" + snaps.token();
-        byte[] body = cache == null ? null : cache.get(key);
-        if (body == null) {
-            body = mapper.writeValueAsBytes(answer.get());
-            if (cache != null && body.length <= MAX_CACHED_BYTES) {
-                if (cache.size() >= MAX_CACHED_ANSWERS) {
-                    cache.clear();
-                }
-                cache.put(key, body);
+            throws Exception {
+        String key = CachedAnswerHandler.key(ctx.req().getRequestURI(), ctx.queryString());
+        AnswerCache.Compute compute = () -> mapper.writeValueAsBytes(answer.get());
+        AnswerCache.Answer a = cache == null ? new AnswerCache.Answer(compute.json()) : cache.getOrCompute(snaps, key, compute);
+        java.util.List<String> accept = new java.util.ArrayList<>();
+        ctx.req().getHeaders("Accept-Encoding").asIterator().forEachRemaining(h -> {
+            for (String c : h.split(",")) {
+                accept.add(c.trim());
             }
+        });
+        boolean gzip = CachedAnswerHandler.acceptsGzip(accept);
+        ctx.disableCompression();
+        ctx.status(200).contentType(JSON).header("Vary", "Accept-Encoding");
+        if (gzip) {
+            ctx.header("Content-Encoding", "gzip").result(a.gzip());
+        } else {
+            ctx.result(a.json());
         }
-        ctx.status(200).contentType(JSON).result(body);
+    }
+
+    /** The answer cache, or null when answers are not cached. */
+    public AnswerCache answerCache() {
+        return cache;
     }
 
     private void json(Context ctx, int status, Object body) {

@@ -82,6 +82,24 @@ public final class RequestMetrics {
         return sb.toString();
     }
 
+    /** The answer cache's counters (nothing when answers are not cached). */
+    public static String answerCache(AnswerCache cache) {
+        if (cache == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(512);
+        counter(sb, "tandem_serving_answer_cache_hits_total", "Series/top requests answered from a stored answer.", cache.hits());
+        counter(sb, "tandem_serving_answer_cache_misses_total", "Series/top answers computed (the stored ones of the current snapshots missed).", cache.misses());
+        counter(sb, "tandem_serving_answer_cache_generations_total", "Times the snapshots changed under the cache and every stored answer was dropped.", cache.generations());
+        return sb.toString();
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long v) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        sb.append(name).append(' ').append(v).append('\n');
+    }
+
     private static void gauge(StringBuilder sb, String name, String help, double v) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
         sb.append("# TYPE ").append(name).append(" gauge\n");

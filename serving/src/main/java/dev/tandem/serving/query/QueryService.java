@@ -110,14 +110,11 @@ public final class QueryService {
     }
 
     /**
-     * The two snapshots one query reads, taken together. Answers are a pure function of the query
-     * and these, so {@link #token()} can key an answer cache.
+     * The two snapshots one query reads, taken together, and whether the realtime store had
+     * caught up. Answers are a pure function of the query and these (compared by identity, see
+     * {@code http.AnswerCache}).
      */
     public record Snapshots(BatchSnapshot batch, RealtimeSnapshot realtime, boolean realtimeReady) {
-        public String token() {
-            return batch.runId() + "@" + batch.loadedAt() + "#" + System.identityHashCode(batch) + "/rt" + realtime.version()
-                    + "#" + System.identityHashCode(realtime) + (realtimeReady ? "" : "/replaying");
-        }
     }
 
     public Snapshots snapshots() {
