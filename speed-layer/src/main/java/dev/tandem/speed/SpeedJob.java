@@ -205,8 +205,9 @@ public final class SpeedJob {
 
         SingleOutputStreamOperator<ChangelogEntry> changelog = contributions
                 .keyBy(c -> c.key, Types.STRING)
-                .process(new ViewAggregator(config.retentionMs(), config.emitIntervalMs()))
-                .name("views-by-tag").uid("views-by-tag");
+                .transform("views-by-tag", TypeInformation.of(ChangelogEntry.class),
+                        new ViewAggregator.Operator(new ViewAggregator(config.retentionMs(), config.emitIntervalMs())))
+                .uid("views-by-tag");
         return new Outputs(changelog, rejected);
     }
 
