@@ -43,13 +43,13 @@ final class ThreadCpu {
         if (n.contains("source data fetcher")) {
             return "job: Kafka consumer (source fetcher)";
         }
-        if (n.contains("asyncoperations") || n.contains("materializ") || n.contains("changelog") || n.contains("dstl")
-                || n.contains("checkpoint")) {
-            return "job: checkpointing (async snapshots, changelog upload)";
-        }
         if (name.matches(".*\\(\\d+/\\d+\\)#\\d+.*")) {
             // a Flink task thread: name up to the subtask index
             return "task: " + name.replaceAll("\\s*\\(\\d+/\\d+\\)#\\d+.*", "");
+        }
+        if (n.contains("asyncoperations") || n.contains("materializ") || n.startsWith("changelog") || n.contains("dstl")
+                || n.contains("checkpoint")) {
+            return "job: checkpointing (async snapshots, changelog upload)";
         }
         if (n.contains("flink") || n.contains("pekko") || n.contains("akka") || n.contains("jobmanager")
                 || n.contains("taskmanager") || n.contains("mini-cluster") || n.contains("rpc") || n.contains("blob")
