@@ -75,6 +75,9 @@ public final class SpeedBench {
                 default -> throw new IllegalArgumentException("mode: throughput N | freshness RATE SECONDS");
             }
         }
+        try (var paths = Files.walk(dir)) { // the broker's log and the job's scratch files
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         System.exit(0);
     }
 
