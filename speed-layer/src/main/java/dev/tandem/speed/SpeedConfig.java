@@ -15,65 +15,98 @@ public final class SpeedConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** How far back (in ingest time) dedup and the join remember records, and which tags are kept (DESIGN §3). */
-    private final long retentionMs;
+    private long retentionMs;
     /** A changelog key is written at most once per this interval: absolute values, so skipping is safe. */
-    private final long emitIntervalMs;
+    private long emitIntervalMs;
     /** Checkpoint interval: also the commit interval of the transactional sink, so it bounds freshness. */
-    private final long checkpointIntervalMs;
+    private long checkpointIntervalMs;
     /**
      * A partition with no record for this long lets the watermark follow the wall clock (minus this
      * delay): with LogAppendTime, a future record cannot be older. Must exceed broker↔Flink clock
      * skew plus fetch latency; see README "Ordering".
      */
-    private final long idleWatermarkDelayMs;
+    private long idleWatermarkDelayMs;
     /**
      * A partition silent this long lets the watermark follow the wall clock even if its last record
      * was old (it may have been catching up) or it never had one. Longer than any fetch stall.
      */
-    private final long idleWatermarkGraceMs;
+    private long idleWatermarkGraceMs;
     /** Periodic watermark emission; dedup and join release records when the watermark passes them. */
-    private final long watermarkIntervalMs;
-    private final String stateBackend;
-    private final String checkpointDir;
-    private final int restartAttempts;
-    private final String eventsTopic;
-    private final String viewsTopic;
-    private final String dlqTopic;
-    private final String transactionalIdPrefix;
-    private final String consumerGroup;
+    private long watermarkIntervalMs;
+    private String stateBackend;
+    private String checkpointDir;
+    /**
+     * Flink's changelog state backend on top of {@link #stateBackend}: each checkpoint uploads only
+     * the state changes since the last one (plus a full materialization every
+     * {@link #materializationIntervalMs}), instead of a full copy of the heap state every checkpoint.
+     */
+    private boolean stateChangelog;
+    private long materializationIntervalMs;
+    private int restartAttempts;
+    private String eventsTopic;
+    private String viewsTopic;
+    private String dlqTopic;
+    private String transactionalIdPrefix;
+    private String consumerGroup;
 
-    private SpeedConfig(long retentionMs, long emitIntervalMs, long checkpointIntervalMs, long idleWatermarkDelayMs,
-                        long idleWatermarkGraceMs, long watermarkIntervalMs, String stateBackend, String checkpointDir, int restartAttempts,
-                        String eventsTopic, String viewsTopic, String dlqTopic, String transactionalIdPrefix,
-                        String consumerGroup) {
+    private SpeedConfig() {
+    }
+
+    private SpeedConfig validated() {
         if (retentionMs < IngestTags.HOUR_MS) {
             throw new IllegalArgumentException("retention must be at least one hour, was " + retentionMs + " ms");
         }
-        if (emitIntervalMs <= 0 || checkpointIntervalMs <= 0 || idleWatermarkDelayMs <= 0 || watermarkIntervalMs <= 0) {
+        if (emitIntervalMs <= 0 || checkpointIntervalMs <= 0 || idleWatermarkDelayMs <= 0 || watermarkIntervalMs <= 0
+                || materializationIntervalMs <= 0) {
             throw new IllegalArgumentException("intervals must be positive");
         }
         if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
             throw new IllegalArgumentException("state backend must be hashmap or rocksdb, was " + stateBackend);
         }
-        this.retentionMs = retentionMs;
-        this.emitIntervalMs = emitIntervalMs;
-        this.checkpointIntervalMs = checkpointIntervalMs;
-        this.idleWatermarkDelayMs = idleWatermarkDelayMs;
-        this.idleWatermarkGraceMs = Math.max(idleWatermarkGraceMs, idleWatermarkDelayMs);
-        this.watermarkIntervalMs = watermarkIntervalMs;
-        this.stateBackend = stateBackend;
-        this.checkpointDir = checkpointDir;
-        this.restartAttempts = restartAttempts;
-        this.eventsTopic = eventsTopic;
-        this.viewsTopic = viewsTopic;
-        this.dlqTopic = dlqTopic;
-        this.transactionalIdPrefix = transactionalIdPrefix;
-        this.consumerGroup = consumerGroup;
+        idleWatermarkGraceMs = Math.max(idleWatermarkGraceMs, idleWatermarkDelayMs);
+        return this;
+    }
+
+    private SpeedConfig copy() {
+        SpeedConfig c = new SpeedConfig();
+        c.retentionMs = retentionMs;
+        c.emitIntervalMs = emitIntervalMs;
+        c.checkpointIntervalMs = checkpointIntervalMs;
+        c.idleWatermarkDelayMs = idleWatermarkDelayMs;
+        c.idleWatermarkGraceMs = idleWatermarkGraceMs;
+        c.watermarkIntervalMs = watermarkIntervalMs;
+        c.stateBackend = stateBackend;
+        c.checkpointDir = checkpointDir;
+        c.stateChangelog = stateChangelog;
+        c.materializationIntervalMs = materializationIntervalMs;
+        c.restartAttempts = restartAttempts;
+        c.eventsTopic = eventsTopic;
+        c.viewsTopic = viewsTopic;
+        c.dlqTopic = dlqTopic;
+        c.transactionalIdPrefix = transactionalIdPrefix;
+        c.consumerGroup = consumerGroup;
+        return c;
     }
 
     public static SpeedConfig defaults() {
-        return new SpeedConfig(Duration.ofHours(48).toMillis(), 500, 1000, 2000, 15_000, 100, "hashmap", null, 10,
-                Topics.EVENTS, Topics.REALTIME_VIEWS, Topics.EVENTS_DLQ, "tandem-speed", "tandem-speed");
+        SpeedConfig c = new SpeedConfig();
+        c.retentionMs = Duration.ofHours(48).toMillis();
+        c.emitIntervalMs = 500;
+        c.checkpointIntervalMs = 1000;
+        c.idleWatermarkDelayMs = 2000;
+        c.idleWatermarkGraceMs = 15_000;
+        c.watermarkIntervalMs = 100;
+        c.stateBackend = "hashmap";
+        c.checkpointDir = null;
+        c.stateChangelog = false;
+        c.materializationIntervalMs = Duration.ofMinutes(10).toMillis();
+        c.restartAttempts = 10;
+        c.eventsTopic = Topics.EVENTS;
+        c.viewsTopic = Topics.REALTIME_VIEWS;
+        c.dlqTopic = Topics.EVENTS_DLQ;
+        c.transactionalIdPrefix = "tandem-speed";
+        c.consumerGroup = "tandem-speed";
+        return c.validated();
     }
 
     public long retentionMs() { return retentionMs; }
@@ -91,52 +124,76 @@ public final class SpeedConfig implements Serializable {
     public String transactionalIdPrefix() { return transactionalIdPrefix; }
     public String consumerGroup() { return consumerGroup; }
 
+    public boolean stateChangelog() { return stateChangelog; }
+    public long materializationIntervalMs() { return materializationIntervalMs; }
+
     public SpeedConfig withRetentionMs(long v) {
-        return new SpeedConfig(v, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
-                stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.retentionMs = v;
+        return c.validated();
     }
 
     public SpeedConfig withEmitIntervalMs(long v) {
-        return new SpeedConfig(retentionMs, v, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
-                stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.emitIntervalMs = v;
+        return c.validated();
     }
 
     public SpeedConfig withCheckpointIntervalMs(long v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, v, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
-                stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.checkpointIntervalMs = v;
+        return c.validated();
     }
 
     public SpeedConfig withIdleWatermarkDelayMs(long v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, v, idleWatermarkGraceMs, watermarkIntervalMs,
-                stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.idleWatermarkDelayMs = v;
+        return c.validated();
     }
 
     public SpeedConfig withIdleWatermarkGraceMs(long v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, v, watermarkIntervalMs,
-                stateBackend, checkpointDir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.idleWatermarkGraceMs = v;
+        return c.validated();
     }
 
     public SpeedConfig withStateBackend(String backend, String dir) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
-                backend, dir, restartAttempts, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.stateBackend = backend;
+        c.checkpointDir = dir;
+        return c.validated();
+    }
+
+    /** The changelog state backend on or off, and how often it materializes a full snapshot. */
+    public SpeedConfig withStateChangelog(boolean enabled, long materializationIntervalMs) {
+        SpeedConfig c = copy();
+        c.stateChangelog = enabled;
+        c.materializationIntervalMs = materializationIntervalMs;
+        return c.validated();
     }
 
     public SpeedConfig withRestartAttempts(int v) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
-                stateBackend, checkpointDir, v, eventsTopic, viewsTopic, dlqTopic, transactionalIdPrefix, consumerGroup);
+        SpeedConfig c = copy();
+        c.restartAttempts = v;
+        return c.validated();
     }
 
     /** Topic names, the sink's transactional id prefix and the consumer group (tests run several jobs on one broker). */
     public SpeedConfig withTopics(String events, String views, String dlq, String txPrefix, String group) {
-        return new SpeedConfig(retentionMs, emitIntervalMs, checkpointIntervalMs, idleWatermarkDelayMs, idleWatermarkGraceMs, watermarkIntervalMs,
-                stateBackend, checkpointDir, restartAttempts, events, views, dlq, txPrefix, group);
+        SpeedConfig c = copy();
+        c.eventsTopic = events;
+        c.viewsTopic = views;
+        c.dlqTopic = dlq;
+        c.transactionalIdPrefix = txPrefix;
+        c.consumerGroup = group;
+        return c.validated();
     }
 
     @Override
     public String toString() {
         return "SpeedConfig{retention=" + Duration.ofMillis(retentionMs) + ", emitInterval=" + emitIntervalMs
                 + " ms, checkpointInterval=" + checkpointIntervalMs + " ms, idleWatermarkDelay=" + idleWatermarkDelayMs
-                + " ms, stateBackend=" + stateBackend + ", checkpointDir=" + checkpointDir + ", topics="
+                + " ms, stateBackend=" + stateBackend + (stateChangelog ? "+changelog" : "") + ", checkpointDir=" + checkpointDir + ", topics="
                 + eventsTopic + " -> " + viewsTopic + " / " + dlqTopic + "}";
     }
 }

@@ -5,9 +5,8 @@ import dev.tandem.speed.cli.SpeedCli;
 import dev.tandem.speed.logic.AttributionJoin;
 import dev.tandem.speed.logic.DecodeAndValidate;
 import dev.tandem.speed.logic.Dedup;
-import dev.tandem.speed.logic.LocalCombiner;
+import dev.tandem.speed.logic.FactCombiner;
 import dev.tandem.speed.logic.ViewAggregator;
-import dev.tandem.speed.logic.ViewContributions;
 import dev.tandem.speed.model.AttributedClick;
 import dev.tandem.speed.model.ChangelogEntry;
 import dev.tandem.speed.model.Contribution;
@@ -27,6 +26,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -50,6 +50,8 @@ import java.util.function.UnaryOperator;
 public final class SpeedJob {
 
     public static final String JOB_NAME = "tandem-speed-layer";
+    /** A map-side combiner flushes early when it holds this many keys. */
+    static final int COMBINER_MAX_KEYS = 50_000;
 
     private final SpeedConfig config;
     private final Source<RawRecord, ?, ?> source;
@@ -95,6 +97,14 @@ public final class SpeedJob {
         // heap snapshots are always full; RocksDB uploads only new files, which is what makes a 1 s
         // interval affordable with 48 h of dedup state
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.stateBackend().equals("rocksdb"));
+        if (config.stateChangelog()) {
+            // incremental checkpoints for the heap backend too: each checkpoint uploads the state
+            // changes since the previous one; a full snapshot is materialized in the background
+            c.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
+            c.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+            c.set(StateChangelogOptions.PERIODIC_MATERIALIZATION_INTERVAL, Duration.ofMillis(config.materializationIntervalMs()));
+            c.setString("dstl.dfs.base-path", checkpointBase(config) + "/changelog");
+        }
         // the JobManager's memory storage caps state at 5 MB, which 48 h of dedup state exceeds in
         // minutes: always checkpoint to a filesystem, a scratch directory unless one is given
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -103,8 +113,7 @@ public final class SpeedJob {
             c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         } else {
-            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    Path.of(System.getProperty("java.io.tmpdir"), "tandem-speed-checkpoints").toUri().toString());
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointBase(config));
             c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.DELETE_ON_CANCELLATION);
         }
@@ -113,7 +122,15 @@ public final class SpeedJob {
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(config.watermarkIntervalMs()));
         // every type in state and on the wire is a POJO or a primitive: Kryo would be a bug
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        // chained operators hand records over without a defensive copy: no function here mutates a
+        // record after emitting it or keeps an emitted record to change later
+        c.set(PipelineOptions.OBJECT_REUSE, true);
         return c;
+    }
+
+    private static String checkpointBase(SpeedConfig config) {
+        return config.checkpointDir() != null ? config.checkpointDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "tandem-speed-checkpoints").toUri().toString();
     }
 
     /** Applies {@link #flinkConfiguration} to an environment made elsewhere (tests, flink run). */
@@ -182,17 +199,22 @@ public final class SpeedJob {
                 .keyBy(e -> e.impressionId, e -> e.impressionId, Types.STRING)
                 .process(new AttributionJoin(config.retentionMs())).name("attribution-join").uid("attribution-join");
 
+        // facts are folded into per-key partial aggregates in the dedup and join tasks themselves
+        // (chained: no per-event record crosses a task boundary after dedup), flushed on every
+        // watermark and checkpoint barrier
+        TypeInformation<Contribution> contributionType = TypeInformation.of(Contribution.class);
         DataStream<Contribution> contributions = unique
-                .flatMap(new ViewContributions.OfEvents()).name("event-facts").uid("event-facts")
-                .union(attributed.flatMap(new ViewContributions.OfAttributedClicks())
-                        .name("attributed-click-facts").uid("attributed-click-facts"));
+                .transform("event-facts", contributionType, FactCombiner.ofEvents(COMBINER_MAX_KEYS))
+                .uid("event-facts")
+                .union(attributed.transform("attributed-click-facts", contributionType,
+                                FactCombiner.ofAttributedClicks(COMBINER_MAX_KEYS))
+                        .uid("attributed-click-facts"));
 
         SingleOutputStreamOperator<ChangelogEntry> changelog = contributions
-                .transform("combine-contributions", TypeInformation.of(Contribution.class), new LocalCombiner(50_000))
-                .uid("combine-contributions")
                 .keyBy(c -> c.key, Types.STRING)
-                .process(new ViewAggregator(config.retentionMs(), config.emitIntervalMs()))
-                .name("views-by-tag").uid("views-by-tag");
+                .transform("views-by-tag", TypeInformation.of(ChangelogEntry.class),
+                        new ViewAggregator.Operator(new ViewAggregator(config.retentionMs(), config.emitIntervalMs())))
+                .uid("views-by-tag");
         return new Outputs(changelog, rejected);
     }
 

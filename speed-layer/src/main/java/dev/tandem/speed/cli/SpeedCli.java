@@ -61,6 +61,11 @@ public final class SpeedCli implements Callable<Integer> {
                 description = "hashmap (heap) or rocksdb (default: ${DEFAULT-VALUE}).")
         String stateBackend;
 
+        @Option(names = "--state-changelog", negatable = true, defaultValue = "false", fallbackValue = "true",
+                description = "Flink's changelog state backend over the state backend: checkpoints upload only the state "
+                        + "changes since the last one, a full snapshot is materialized every 10 min (default: ${DEFAULT-VALUE}).")
+        boolean stateChangelog;
+
         @Option(names = "--checkpoint-dir", paramLabel = "DIR",
                 description = "Durable checkpoints (URI or path), retained on cancel so a restart can --restore them.")
         String checkpointDir;
@@ -98,7 +103,8 @@ public final class SpeedCli implements Callable<Integer> {
                         .withEmitIntervalMs(emitIntervalMs)
                         .withIdleWatermarkDelayMs(idleDelayMs)
                         .withIdleWatermarkGraceMs(idleGraceMs)
-                        .withStateBackend(stateBackend, dir);
+                        .withStateBackend(stateBackend, dir)
+                        .withStateChangelog(stateChangelog, SpeedConfig.defaults().materializationIntervalMs());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
             }

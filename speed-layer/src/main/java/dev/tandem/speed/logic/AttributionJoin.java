@@ -90,7 +90,7 @@ public class AttributionJoin extends KeyedCoProcessFunction<String, PositionedEv
         List<PositionedEvent> waiting = toList(waitingClicks.get());
         for (PositionedEvent e : ready) {
             if (e.eventType == dev.tandem.core.event.EventType.AD_IMPRESSION) {
-                imps.add(e);
+                imps.add(forState(e));
                 for (Iterator<PositionedEvent> it = waiting.iterator(); it.hasNext(); ) {
                     PositionedEvent click = it.next();
                     if (Facts.inAttributionWindow(e.eventTime, click.eventTime)) {
@@ -115,6 +115,22 @@ public class AttributionJoin extends KeyedCoProcessFunction<String, PositionedEv
         }
         impressions.update(imps);
         waitingClicks.update(waiting);
+    }
+
+    /**
+     * What an impression must keep for the retention: the fields the window test, log order and
+     * {@link AttributedClick#of} read. (Impressions are most of the join's state.)
+     */
+    static PositionedEvent forState(PositionedEvent impression) {
+        PositionedEvent p = new PositionedEvent();
+        p.eventId = impression.eventId;
+        p.eventType = impression.eventType;
+        p.eventTime = impression.eventTime;
+        p.campaignId = impression.campaignId;
+        p.ingestTime = impression.ingestTime;
+        p.partition = impression.partition;
+        p.offset = impression.offset;
+        return p;
     }
 
     private void emit(PositionedEvent click, PositionedEvent impression, Collector<AttributedClick> out) {

@@ -12,9 +12,13 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Folds contributions into the absolute aggregate of one changelog key (view, dims, bucket, tag)
@@ -38,6 +42,8 @@ public class ViewAggregator extends KeyedProcessFunction<String, Contribution, C
     private transient ValueState<Long> emitAt;
     private transient Counter emitted;
     private transient Counter tombstones;
+    /** Keys with a value not yet written (this subtask); emptied at every checkpoint barrier by {@link Operator}. */
+    private transient Set<String> dirty;
 
     public ViewAggregator(long retentionMs, long emitIntervalMs) {
         this.retentionMs = retentionMs;
@@ -56,6 +62,7 @@ public class ViewAggregator extends KeyedProcessFunction<String, Contribution, C
         emitAt = getRuntimeContext().getState(new ValueStateDescriptor<>("emit-at", Types.LONG));
         emitted = getRuntimeContext().getMetricGroup().counter("changelogWrites");
         tombstones = getRuntimeContext().getMetricGroup().counter("tombstones");
+        dirty = new HashSet<>();
     }
 
     @Override
@@ -73,6 +80,7 @@ public class ViewAggregator extends KeyedProcessFunction<String, Contribution, C
             long at = ctx.timerService().currentProcessingTime() + emitIntervalMs;
             ctx.timerService().registerProcessingTimeTimer(at);
             emitAt.update(at);
+            dirty.add(ctx.getCurrentKey());
         }
     }
 
@@ -87,6 +95,7 @@ public class ViewAggregator extends KeyedProcessFunction<String, Contribution, C
             if (pendingEmit != null && pendingEmit == t) {
                 emit(cur, out);
                 emitAt.clear();
+                dirty.remove(ctx.getCurrentKey());
             }
             return;
         }
@@ -105,8 +114,54 @@ public class ViewAggregator extends KeyedProcessFunction<String, Contribution, C
                 emitAt.clear();
             }
             current.clear();
+            dirty.remove(ctx.getCurrentKey());
             tombstones.inc();
             out.collect(new ChangelogEntry(cur.key.getBytes(StandardCharsets.UTF_8), null));
+        }
+    }
+
+    /**
+     * Writes the current key's value if it changed since it was last written. The emit timer stays
+     * registered and finds nothing to do when it fires.
+     */
+    void emitPending(Collector<ChangelogEntry> out) throws Exception {
+        Contribution cur = current.value();
+        if (cur != null && emitAt.value() != null) {
+            emitAt.clear();
+            emit(cur, out);
+        }
+    }
+
+    private Set<String> drainDirty() {
+        Set<String> keys = dirty;
+        dirty = new HashSet<>();
+        return keys;
+    }
+
+    /**
+     * Runs a {@link ViewAggregator} and, just before each checkpoint barrier, writes every key that
+     * changed since it was last written: the transaction that checkpoint commits then holds the
+     * newest values, so a change is visible one commit after it arrives rather than waiting for its
+     * emit timer and then for the next commit. (Still at most one write per key per emit interval
+     * plus one per checkpoint; the changelog holds absolute values.)
+     */
+    public static final class Operator extends KeyedProcessOperator<String, Contribution, ChangelogEntry> {
+        private static final long serialVersionUID = 1L;
+
+        public Operator(ViewAggregator aggregator) {
+            super(aggregator);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            ViewAggregator fn = (ViewAggregator) getUserFunction();
+            TimestampedCollector<ChangelogEntry> out = new TimestampedCollector<>(output);
+            out.eraseTimestamp();
+            for (String key : fn.drainDirty()) {
+                setCurrentKey(key);
+                fn.emitPending(out);
+            }
         }
     }
 

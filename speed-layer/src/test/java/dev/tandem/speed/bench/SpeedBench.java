@@ -62,15 +62,21 @@ public final class SpeedBench {
         Path dir = Files.createTempDirectory("speed-bench");
         String backend = System.getProperty("backend", "hashmap");
         try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"))) {
-            SpeedConfig config = SpeedConfig.defaults().withStateBackend(backend, null);
-            System.out.printf("machine: %d cores, %s; state backend %s; %s%n", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"), backend, config);
+            SpeedConfig config = SpeedConfig.defaults().withStateBackend(backend, null)
+                    .withCheckpointIntervalMs(Long.getLong("checkpoint", 1000))
+                    .withStateChangelog(Boolean.getBoolean("changelog"), Long.getLong("materialization", 600_000));
+            System.out.printf("machine: %d cores, %s; state backend %s; parallelism %d; %s%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), backend,
+                    Integer.getInteger("parallelism", 2), config);
             switch (mode) {
                 case "throughput" -> throughput(kafka, config, args.length > 1 ? Long.parseLong(args[1]) : 1_000_000);
                 case "freshness" -> freshness(kafka, config, args.length > 1 ? Integer.parseInt(args[1]) : 10_000,
                         args.length > 2 ? Integer.parseInt(args[2]) : 60);
                 default -> throw new IllegalArgumentException("mode: throughput N | freshness RATE SECONDS");
             }
+        }
+        try (var paths = Files.walk(dir)) { // the broker's log and the job's scratch files
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
         System.exit(0);
     }
@@ -87,7 +93,7 @@ public final class SpeedBench {
 
     private static JobClient startJob(LocalKafka kafka, SpeedConfig config) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SpeedJob.flinkConfiguration(config));
-        env.setParallelism(2);
+        env.setParallelism(Integer.getInteger("parallelism", 2));
         SpeedJob.configure(env, config);
         String b = kafka.bootstrapServers();
         return new SpeedJob(config, KafkaIo.eventsSource(b, config),
@@ -118,7 +124,9 @@ public final class SpeedBench {
 
         long submit = System.nanoTime();
         JobClient job = startJob(kafka, config);
-        List<long[]> samples = new ArrayList<>(); // (nanos, committed offset sum)
+        List<long[]> samples = new ArrayList<>(); // (nanos, committed offset sum, process CPU nanos)
+        ThreadCpu at10 = null;
+        ThreadCpu at90 = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             long committed = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -128,6 +136,12 @@ public final class SpeedBench {
                         admin.listConsumerGroupOffsets(config.consumerGroup()).partitionsToOffsetAndMetadata().get();
                 committed = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
                 samples.add(new long[] {System.nanoTime(), committed, cpuNanos()});
+                if (at10 == null && committed >= n / 10) {
+                    at10 = ThreadCpu.snapshot();
+                }
+                if (at90 == null && committed >= n * 9 / 10) {
+                    at90 = ThreadCpu.snapshot();
+                }
             }
         } finally {
             job.cancel().get();
@@ -143,6 +157,9 @@ public final class SpeedBench {
                 + "%,.0f events/s including job start; %,.0f events per CPU-second of this JVM (job + broker); "
                 + "load average %.1f; %s%n", sustained, n, total, perCpuSecond,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Instant.now());
+        if (at10 != null && at90 != null) {
+            at90.printSince(at10, s90[2] - s10[2], s90[1] - s10[1]);
+        }
     }
 
     private static long cpuNanos() {

@@ -220,7 +220,15 @@ class SpeedJobKafkaTest {
 
     @Test
     void recoversFromInjectedFailuresWithNothingLostAndNothingTwice() throws Exception {
-        SpeedConfig config = config("failures");
+        recoversFromInjectedFailures(config("failures"));
+    }
+
+    @Test
+    void recoversFromInjectedFailuresWithTheChangelogStateBackend() throws Exception {
+        recoversFromInjectedFailures(config("failures-changelog").withStateChangelog(true, 2000));
+    }
+
+    private void recoversFromInjectedFailures(SpeedConfig config) throws Exception {
         MAX_ATTEMPT.set(0);
         JobClient client = job(config)
                 .withInputStage(s -> s.map(new FailAfterCheckpoint(3)).name("inject-failures").uid("inject-failures"))
@@ -239,6 +247,12 @@ class SpeedJobKafkaTest {
             assertThat(MAX_ATTEMPT.get()).as("restarts").isGreaterThanOrEqualTo(3);
             awaitExact(config, changelog, new ChangelogFold());
             assertDlqComplete(config);
+            if (config.stateChangelog()) {
+                // the changelog state backend really ran (its materialization threads live in this JVM)
+                assertThat(Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().startsWith("periodic-materialization-scheduler")))
+                        .as("changelog state backend in use").isTrue();
+            }
         } finally {
             client.cancel().get();
         }

@@ -102,4 +102,34 @@ class ViewAggregatorTest {
         assertThat(valueOf(out.get(0)).value("impressions")).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
+
+    @Test
+    void theOperatorWritesEveryChangedKeyBeforeACheckpointBarrier() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, Contribution, ChangelogEntry> op = new KeyedOneInputStreamOperatorTestHarness<>(
+                new ViewAggregator.Operator(new ViewAggregator(RETENTION, 500)), c -> c.key, Types.STRING);
+        try {
+            op.open();
+            op.setProcessingTime(0);
+            op.processElement(impressionBy("u1", 0), 0);
+            op.processElement(impressionBy("u2", 1), 0);
+            op.setProcessingTime(100);
+            op.prepareSnapshotPreBarrier(1); // before the 500 ms emit timer
+            List<ChangelogEntry> out = op.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(valueOf(out.get(0)).value("impressions")).isEqualTo(2);
+
+            op.setProcessingTime(500); // the emit timer finds nothing new
+            op.prepareSnapshotPreBarrier(2);
+            assertThat(op.extractOutputValues()).hasSize(1);
+
+            op.processElement(impressionBy("u3", 2), 0);
+            op.setProcessingTime(1000); // the emit timer of the new change
+            op.prepareSnapshotPreBarrier(3); // already written
+            out = op.extractOutputValues();
+            assertThat(out).hasSize(2);
+            assertThat(valueOf(out.get(1)).value("impressions")).isEqualTo(3);
+        } finally {
+            op.close();
+        }
+    }
 }
