@@ -99,6 +99,21 @@ public final class SparkViewPipeline {
                 .map(r -> Facts.of(MasterRows.toIngestedEvent(r)));
     }
 
+    /** Deduplicated clicks in the join's layout: c_id, impression_id, c_time, c_tag, c_user. */
+    public static Dataset<Row> clicks(Dataset<Row> deduped) {
+        return deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_CLICK.name()))
+                .select(col(EVENT_ID).as("c_id"), col("impression_id"), col(EVENT_TIME).as("c_time"),
+                        col(TAG).as("c_tag"), col("user_id").as("c_user"));
+    }
+
+    /** Deduplicated impressions in the join's layout: impression_id, time, tag, campaign, log position. */
+    public static Dataset<Row> impressions(Dataset<Row> deduped) {
+        return deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_IMPRESSION.name()))
+                .select(col("impression_id"), col(EVENT_TIME).as("i_time"), col(TAG).as("i_tag"),
+                        col("campaign_id").as("i_campaign"), col(INGEST_TIME).as("i_ingest"),
+                        col(PARTITION).as("i_partition"), col(OFFSET).as("i_offset"));
+    }
+
     /**
      * The attribution join (DESIGN §4): each deduplicated click with the first impression in log
      * order of the same impression_id whose window holds the click ({@link Facts#inAttributionWindow}).
@@ -106,19 +121,22 @@ public final class SparkViewPipeline {
      * with such a tag plus the older clicks whose impression_id has a newer impression.
      */
     public static Dataset<Row> attributedClicks(Dataset<Row> deduped, long fromTag) {
-        Dataset<Row> clicks = deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_CLICK.name()))
-                .select(col(EVENT_ID).as("c_id"), col("impression_id"), col(EVENT_TIME).as("c_time"),
-                        col(TAG).as("c_tag"), col("user_id").as("c_user"));
-        Dataset<Row> imps = deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_IMPRESSION.name()))
-                .select(col("impression_id"), col(EVENT_TIME).as("i_time"), col(TAG).as("i_tag"),
-                        col("campaign_id").as("i_campaign"), col(INGEST_TIME).as("i_ingest"),
-                        col(PARTITION).as("i_partition"), col(OFFSET).as("i_offset"));
+        Dataset<Row> clicks = clicks(deduped);
+        Dataset<Row> imps = impressions(deduped);
         Dataset<Row> candidates = clicks;
         if (fromTag != Long.MIN_VALUE) {
             Dataset<Row> newImpressionIds = imps.filter(col("i_tag").geq(fromTag)).select("impression_id");
             candidates = clicks.filter(col("c_tag").geq(fromTag)).unionByName(
                     clicks.filter(col("c_tag").lt(fromTag)).join(newImpressionIds, "impression_id", "left_semi"));
         }
+        return attribute(candidates, imps, fromTag);
+    }
+
+    /**
+     * Candidate clicks ⋈ impressions: per click the first impression in log order whose window holds
+     * it; rows c_id, c_time, c_tag, c_user, i_campaign, i_tag, kept when either tag is ≥ {@code fromTag}.
+     */
+    public static Dataset<Row> attribute(Dataset<Row> candidates, Dataset<Row> imps, long fromTag) {
         Dataset<Row> inWindow = candidates.join(imps, "impression_id")
                 .filter((FilterFunction<Row>) r -> Facts.inAttributionWindow(
                         r.<Long>getAs("i_time"), r.<Long>getAs("c_time")));
@@ -126,8 +144,8 @@ public final class SparkViewPipeline {
                 .groupBy(col("c_id"), col("c_time"), col("c_tag"), col("c_user"))
                 .agg(min(struct(col("i_ingest"), col("i_partition"), col("i_offset"), col("i_campaign"),
                         col("i_tag"))).as("imp"))
-                .select(col("c_time"), col("c_tag"), col("c_user"), col("imp.i_campaign").as("i_campaign"),
-                        col("imp.i_tag").as("i_tag"))
+                .select(col("c_id"), col("c_time"), col("c_tag"), col("c_user"),
+                        col("imp.i_campaign").as("i_campaign"), col("imp.i_tag").as("i_tag"))
                 .filter(col("c_tag").geq(fromTag).or(col("i_tag").geq(fromTag)));
     }
 
@@ -136,9 +154,44 @@ public final class SparkViewPipeline {
                 r.<String>getAs("c_user"), r.<String>getAs("i_campaign"), r.<Long>getAs("i_tag")));
     }
 
-    /** Every view of {@link Views#ALL} over the facts: contribute, then merge by key. */
+    /**
+     * Every view of {@link Views#ALL} over the facts: contribute, then merge by key — first within
+     * each input partition ({@link #foldPartition}), then across partitions through the shuffle.
+     */
     public JavaPairRDD<ViewRowKey, AggregateBox> aggregate(JavaRDD<Fact> facts) {
-        return contributions(facts).reduceByKey(AggregateBox::merge, partitions);
+        return facts.mapPartitionsToPair(SparkViewPipeline::foldPartition)
+                .reduceByKey(AggregateBox::merge, partitions);
+    }
+
+    /**
+     * One partition's facts folded into one aggregate per view row. Each fact goes through
+     * {@link ViewDefinition#contribute}, which names the rows it contributes to and gives the
+     * single-fact aggregate {@code zero ⊕ fact}. The first contribution to a row becomes that row's
+     * aggregate; a later one is folded in with {@link Aggregate#add}, i.e. {@code a ⊕ (zero ⊕ fact)
+     * = a.add(fact)} by the monoid laws — the same value as {@link Aggregate#merge}, but a sketch
+     * takes the item with one register update instead of a sketch union per fact (the union of a
+     * full HLL sketch touches all 2^lgK registers and copies them). Spark's own map-side combine of
+     * {@code reduceByKey} would merge per fact; this is what made the views stage slow.
+     */
+    static java.util.Iterator<Tuple2<ViewRowKey, AggregateBox>> foldPartition(java.util.Iterator<Fact> facts) {
+        java.util.Map<ViewRowKey, Aggregate> rows = new java.util.HashMap<>();
+        while (facts.hasNext()) {
+            Fact f = facts.next();
+            for (ViewDefinition v : Views.ALL) {
+                v.contribute(f, (key, partial) -> {
+                    ViewRowKey k = new ViewRowKey(v.name(), key);
+                    Aggregate a = rows.get(k);
+                    if (a == null) {
+                        rows.put(k, partial);
+                    } else {
+                        a.add(f);
+                    }
+                });
+            }
+        }
+        List<Tuple2<ViewRowKey, AggregateBox>> out = new ArrayList<>(rows.size());
+        rows.forEach((k, a) -> out.add(new Tuple2<>(k, new AggregateBox(a))));
+        return out.iterator();
     }
 
     public static JavaPairRDD<ViewRowKey, AggregateBox> contributions(JavaRDD<Fact> facts) {
