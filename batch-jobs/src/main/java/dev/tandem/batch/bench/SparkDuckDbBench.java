@@ -62,8 +62,13 @@ public final class SparkDuckDbBench {
             child(args);
             return;
         }
+        if (args.length >= 1 && args[0].equals("--incremental")) {
+            incremental(args);
+            return;
+        }
         if (args.length < 1) {
-            System.err.println("usage: SparkDuckDbBench ROOT [CORES=2] [XMX=4g] [SHUFFLE_PARTITIONS=4]");
+            System.err.println("usage: SparkDuckDbBench ROOT [CORES=2] [XMX=4g] [SHUFFLE_PARTITIONS=4]\n"
+                    + "       SparkDuckDbBench --incremental SOURCE_ROOT WORK_ROOT NEW_HOURS [CORES] [XMX] [SHUFFLE]");
             System.exit(2);
         }
         String root = args[0];
@@ -97,6 +102,69 @@ public final class SparkDuckDbBench {
 
     // ---- parent ----
 
+    /**
+     * Incremental against full on the same machine: copies SOURCE's master hours except the last
+     * NEW_HOURS into WORK (deleted first), runs a full recompute there, adds the last NEW_HOURS
+     * hours, runs an incremental recompute, then a full one over the same hours, and checks that
+     * the two published versions have equal rows (counts, sums and sketch estimates).
+     */
+    private static void incremental(String[] args) throws Exception {
+        StorageLayout source = StorageLayout.at(args[1]);
+        java.nio.file.Path workRoot = java.nio.file.Path.of(args[2]);
+        int newHours = Integer.parseInt(args[3]);
+        String cores = args.length > 4 ? args[4] : "2";
+        String xmx = args.length > 5 ? args[5] : "4g";
+        String shuffle = args.length > 6 ? args[6] : "4";
+        List<Long> hours = new ArrayList<>(source.completeHours().headSet(source.cutoff().orElseThrow()));
+        if (Files.exists(workRoot)) {
+            try (var walk = Files.walk(workRoot)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        StorageLayout work = StorageLayout.at(workRoot.toString());
+        java.nio.file.Path tmp = Files.createTempDirectory("tandem-bench-");
+        System.out.printf(Locale.ROOT, "bench incremental: %d hours, the last %d new; cores=%s xmx=%s load=%s%n",
+                hours.size(), newHours, cores, xmx, loadAverage());
+        copyHours(source, work, hours.subList(0, hours.size() - newHours));
+        Properties base = runChild(tmp, xmx, "spark", workRoot.toString(), cores, shuffle);
+        copyHours(source, work, hours.subList(hours.size() - newHours, hours.size()));
+        Properties inc = runChild(tmp, xmx, "spark-incremental", workRoot.toString(), cores, shuffle);
+        Properties full = runChild(tmp, xmx, "spark", workRoot.toString(), cores, shuffle);
+        for (Properties p : List.of(base, inc, full)) {
+            System.out.printf(Locale.ROOT, "%-18s records read %10s  %7.1f s  peak RSS %5d MiB  stages %s%n",
+                    p.getProperty("engine"), p.getProperty("records"), Double.parseDouble(p.getProperty("seconds")),
+                    Long.parseLong(p.getProperty("vmhwm_kb")) >> 10, p.getProperty("stages"));
+        }
+        System.out.printf(Locale.ROOT, "ratio incremental/full: %.2f%n",
+                Double.parseDouble(inc.getProperty("seconds")) / Double.parseDouble(full.getProperty("seconds")));
+        boolean same = true;
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+            for (ViewDefinition v : Views.ALL) {
+                Map<String, long[]> a = rows(c, v, "'" + work.viewDir(inc.getProperty("run_id"), v.name()) + "/*.parquet'", true);
+                Map<String, long[]> b = rows(c, v, "'" + work.viewDir(full.getProperty("run_id"), v.name()) + "/*.parquet'", true);
+                boolean eq = a.size() == b.size() && a.entrySet().stream()
+                        .allMatch(e -> b.containsKey(e.getKey()) && java.util.Arrays.equals(e.getValue(), b.get(e.getKey())));
+                System.out.printf(Locale.ROOT, "check %-22s incremental %s full (%d rows)%n", v.name(),
+                        eq ? "==" : "!=", a.size());
+                same &= eq;
+            }
+        }
+        System.out.printf(Locale.ROOT, "load after: %s%n", loadAverage());
+        System.exit(same ? 0 : 1);
+    }
+
+    private static void copyHours(StorageLayout from, StorageLayout to, List<Long> hours) throws IOException {
+        for (long h : hours) {
+            java.nio.file.Path src = java.nio.file.Path.of(from.masterHourDir(h).toUri());
+            java.nio.file.Path dst = Files.createDirectories(java.nio.file.Path.of(to.masterHourDir(h).toUri()));
+            try (var files = Files.list(src)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    Files.copy(f, dst.resolve(f.getFileName()));
+                }
+            }
+        }
+    }
+
     private static Properties runChild(java.nio.file.Path work, String xmx, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
@@ -105,6 +173,10 @@ public final class SparkDuckDbBench {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dlog4j") || a.startsWith("-XX:+Ignore")
                         || a.startsWith("-Dio.netty")).toList());
         cmd.add("-Xmx" + xmx);
+        String extra = System.getenv("BENCH_CHILD_OPTS"); // e.g. -XX:StartFlightRecording=filename=x.jfr
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(SparkDuckDbBench.class.getName());
@@ -221,7 +293,7 @@ public final class SparkDuckDbBench {
         int cores = Integer.parseInt(args[4]);
         Properties out = new Properties();
         out.setProperty("engine", engine);
-        if (engine.equals("spark")) {
+        if (engine.startsWith("spark")) {
             try (SparkSession spark = SparkSession.builder().appName("tandem-bench").master("local[" + cores + "]")
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
@@ -231,7 +303,8 @@ public final class SparkDuckDbBench {
                     .getOrCreate()) {
                 StorageLayout layout = StorageLayout.at(root, spark.sparkContext().hadoopConfiguration());
                 long t0 = System.nanoTime();
-                SparkRecomputeJob.Outcome o = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.FULL);
+                SparkRecomputeJob.Outcome o = new SparkRecomputeJob(spark, layout).run(
+                        engine.equals("spark") ? SparkRecomputeJob.Mode.FULL : SparkRecomputeJob.Mode.INCREMENTAL);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 RunManifest m = o.manifest();
                 out.setProperty("seconds", Double.toString(secs));

@@ -213,7 +213,8 @@ public final class SparkRecomputeJob {
                 inputs.put("valid", records - rejected);
                 return records;
             });
-            Dataset<Row> firstCopies = SparkViewPipeline.dedup(SparkViewPipeline.valid(validated));
+            Dataset<Row> firstCopies = stages.time("dedup",
+                    () -> SparkViewPipeline.dedup(SparkViewPipeline.valid(validated)));
             if (prevState != null) {
                 // an event whose id was seen below H0 had its first copy there: every earlier hour
                 // precedes every new one in log order

@@ -1,7 +1,9 @@
 package dev.tandem.batch.spark;
 
+import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
+import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.EventValidator;
 import dev.tandem.core.validation.Rejection;
 import dev.tandem.core.view.Aggregate;
@@ -19,6 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF13;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 import java.util.ArrayList;
@@ -32,9 +38,12 @@ import static dev.tandem.batch.spark.MasterRows.OFFSET;
 import static dev.tandem.batch.spark.MasterRows.PARTITION;
 import static dev.tandem.batch.spark.MasterRows.REJECT;
 import static dev.tandem.batch.spark.MasterRows.TAG;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.call_udf;
+import static org.apache.spark.sql.functions.unix_millis;
 
 /**
  * The batch computation on Spark, stage by stage, with no storage in it: master rows in, view rows
@@ -60,13 +69,36 @@ public final class SparkViewPipeline {
         this.partitions = partitions;
     }
 
-    /** Master rows → log rows, each with its tag and its reject reason (null when valid). */
+    /**
+     * Master rows → log rows, each with its tag and its reject reason (null when valid). The reason
+     * comes from core's {@link EventValidator} through a UDF over the event's columns, and the tag
+     * from core's {@link IngestTags#tagOf}; the other columns stay in Spark's internal format (no
+     * conversion of whole rows to Java objects and back).
+     */
     public Dataset<Row> validate(Dataset<Row> master) {
-        return master.map((MapFunction<Row, Row>) r -> {
-            IngestedEvent ie = MasterRows.toIngestedEvent(r);
-            Rejection rej = EventValidator.validate(ie.event(), ie.ingestTime());
-            return MasterRows.toLogRow(r, ie.tag(), rej == null ? null : rej.code());
-        }, Encoders.row(MasterRows.LOG)).as("validated");
+        spark.udf().register("tandem_tag", (UDF1<Long, Long>) IngestTags::tagOf, DataTypes.LongType);
+        spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
+                Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
+                                                      total, query, currency, ingest) -> {
+            EventType et = null;
+            if (type != null) {
+                try {
+                    et = EventType.valueOf(type);
+                } catch (IllegalArgumentException e) {
+                    et = null;
+                }
+            }
+            Event e = new Event(id, et, time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
+                    order, total, query, currency);
+            Rejection rej = EventValidator.validate(e, ingest);
+            return rej == null ? null : rej.code();
+        }, DataTypes.StringType);
+        Dataset<Row> millis = master.withColumn(EVENT_TIME, unix_millis(col(EVENT_TIME)));
+        return millis.withColumn(TAG, call_udf("tandem_tag", col(INGEST_TIME)))
+                .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
+                        col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
+                        col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)))
+                .as("validated");
     }
 
     /** Valid log rows only, without the reject column. */
@@ -75,22 +107,41 @@ public final class SparkViewPipeline {
     }
 
     /**
-     * The first copy of each event_id in log order (ingest time, partition, offset): the minimum of
-     * a struct that starts with the position. Positions are unique, so the minimum is one row.
+     * The first copy of each event_id in log order (ingest time, partition, offset). Duplicates are
+     * rare (producer retries), so the rows are not all shuffled and sorted by id: a hash aggregate
+     * over the ids alone finds the ids seen more than once; rows with any other id are first copies
+     * as they are; only the rows of repeated ids are grouped, each group keeping the minimum of a
+     * struct that starts with the position (positions are unique, so the minimum is one row).
+     * When the repeated ids are few (≤ {@value #BROADCAST_IDS}) they are broadcast, so the split
+     * costs no shuffle of the rows; otherwise Spark joins them by shuffling.
      */
     public static Dataset<Row> dedup(Dataset<Row> valid) {
+        Dataset<Row> repeated = valid.groupBy(col(EVENT_ID)).count().filter(col("count").gt(1)).select(EVENT_ID)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long n = repeated.count();
+        Dataset<Row> ids = n <= BROADCAST_IDS ? broadcast(repeated) : repeated;
+        Dataset<Row> single = valid.join(ids, valid.col(EVENT_ID).equalTo(ids.col(EVENT_ID)), "left_anti");
+        Dataset<Row> multi = valid.join(ids, valid.col(EVENT_ID).equalTo(ids.col(EVENT_ID)), "left_semi");
+        return single.unionByName(firstInLogOrder(multi));
+    }
+
+    static final long BROADCAST_IDS = 2_000_000;
+
+    /** Per event_id the row first in log order: the minimum of a struct that starts with the position. */
+    static Dataset<Row> firstInLogOrder(Dataset<Row> rows) {
         List<Column> fields = new ArrayList<>();
         fields.add(col(INGEST_TIME));
         fields.add(col(PARTITION));
         fields.add(col(OFFSET));
-        for (String f : valid.columns()) {
+        for (String f : rows.columns()) {
             if (!f.equals(INGEST_TIME) && !f.equals(PARTITION) && !f.equals(OFFSET)) {
                 fields.add(col(f));
             }
         }
-        return valid.groupBy(col(EVENT_ID).as("_id"))
+        return rows.groupBy(col(EVENT_ID).as("_id"))
                 .agg(min(struct(fields.toArray(new Column[0]))).as("_first"))
-                .select("_first.*");
+                .select("_first.*")
+                .select(java.util.Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new));
     }
 
     /** Facts of deduplicated events whose tag is at least {@code fromTag}. */
