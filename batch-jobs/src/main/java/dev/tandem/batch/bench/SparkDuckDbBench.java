@@ -62,6 +62,17 @@ public final class SparkDuckDbBench {
             child(args);
             return;
         }
+        if (args.length >= 2 && args[0].equals("--duckdb-only")) {
+            // DuckDB alone (when the Spark run of the same input does not fit the time available)
+            java.nio.file.Path work = Files.createTempDirectory("tandem-bench-");
+            System.out.printf(Locale.ROOT, "bench duckdb-only: root=%s load=%s%n", args[1], loadAverage());
+            Properties duck = runChild(work, args.length > 3 ? args[3] : "4g", "duckdb", args[1],
+                    args.length > 2 ? args[2] : "2", args.length > 3 ? args[3] : "4g");
+            System.out.printf(Locale.ROOT, "duckdb %.1f s, peak RSS %d MiB, %s; load after %s%n",
+                    Double.parseDouble(duck.getProperty("seconds")), Long.parseLong(duck.getProperty("vmhwm_kb")) >> 10,
+                    duck.getProperty("inputs"), loadAverage());
+            return;
+        }
         if (args.length >= 1 && args[0].equals("--incremental")) {
             incremental(args);
             return;

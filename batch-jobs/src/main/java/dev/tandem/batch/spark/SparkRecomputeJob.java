@@ -42,9 +42,10 @@ import static dev.tandem.batch.spark.MasterRows.REJECT;
  * abandoned directory is never read and can be pruned.
  *
  * <p>Modes: {@code full} computes every fact below H. {@code incremental} starts from the
- * published version (cutoff H0) and adds the facts with tag in [H0, H) — see
- * {@link SparkViewPipeline} for why that equals a full run. When there is no published version, or
- * the published one covers different history (older hours were added), it falls back to full.
+ * published version (cutoff H0) and adds the facts with tag in [H0, H), reading only the master
+ * hours in [H0, H) and the previous run's {@link RunState} — see there for why that equals a full
+ * run. When there is no published version, the published one covers different history (older hours
+ * were added) or kept no state, it falls back to full.
  */
 public final class SparkRecomputeJob {
 
