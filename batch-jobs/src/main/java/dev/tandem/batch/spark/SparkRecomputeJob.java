@@ -42,9 +42,10 @@ import static dev.tandem.batch.spark.MasterRows.REJECT;
  * abandoned directory is never read and can be pruned.
  *
  * <p>Modes: {@code full} computes every fact below H. {@code incremental} starts from the
- * published version (cutoff H0) and adds the facts with tag in [H0, H) — see
- * {@link SparkViewPipeline} for why that equals a full run. When there is no published version, or
- * the published one covers different history (older hours were added), it falls back to full.
+ * published version (cutoff H0) and adds the facts with tag in [H0, H), reading only the master
+ * hours in [H0, H) and the previous run's {@link RunState} — see there for why that equals a full
+ * run. When there is no published version, the published one covers different history (older hours
+ * were added) or kept no state, it falls back to full.
  */
 public final class SparkRecomputeJob {
 
@@ -158,8 +159,10 @@ public final class SparkRecomputeJob {
                             "published run " + current.get() + " already covers cutoff " + Instant.ofEpochMilli(h));
                 }
                 if (h0 > h || previous.firstHour() == null
-                        || Instant.parse(previous.firstHour()).toEpochMilli() != firstHour) {
-                    // the master dataset no longer matches the published run's history: recompute
+                        || Instant.parse(previous.firstHour()).toEpochMilli() != firstHour
+                        || !RunState.exists(layout, previous.runId())) {
+                    // the master dataset no longer matches the published run's history, or that run
+                    // kept no state (another engine, an older version): recompute
                     mode = Mode.FULL;
                     label = Mode.FULL.label();
                     previous = null;
@@ -179,10 +182,14 @@ public final class SparkRecomputeJob {
         Map<String, Long> inputs = new LinkedHashMap<>();
         inputs.put("hours", (long) hours.size());
         inputs.putAll(extraInputs);
+        // incremental: only the hours since the previous cutoff; the earlier history is in its state
+        SortedSet<Long> readHours = previous == null ? hours : hours.tailSet(fromTag);
+        inputs.put("hours_read", (long) readHours.size());
+        RunState prevState = previous == null ? null : RunState.read(spark, layout, previous.runId());
 
         Dataset<Row> validated;
         try {
-            validated = pipeline.validate(SparkMasterReader.read(spark, layout, hours))
+            validated = pipeline.validate(SparkMasterReader.read(spark, layout, readHours))
                     .persist(StorageLevel.MEMORY_AND_DISK());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -207,8 +214,14 @@ public final class SparkRecomputeJob {
                 inputs.put("valid", records - rejected);
                 return records;
             });
-            Dataset<Row> dd = SparkViewPipeline.dedup(SparkViewPipeline.valid(validated))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> firstCopies = stages.time("dedup",
+                    () -> SparkViewPipeline.dedup(SparkViewPipeline.valid(validated)));
+            if (prevState != null) {
+                // an event whose id was seen below H0 had its first copy there: every earlier hour
+                // precedes every new one in log order
+                firstCopies = firstCopies.join(prevState.eventIds(), MasterRows.EVENT_ID, "left_anti");
+            }
+            Dataset<Row> dd = firstCopies.persist(StorageLevel.MEMORY_AND_DISK());
             deduped = dd;
             stages.time("dedup", () -> {
                 long unique = dd.count();
@@ -216,7 +229,8 @@ public final class SparkRecomputeJob {
                 inputs.put("duplicates", inputs.get("valid") - unique);
                 return unique;
             });
-            Dataset<Row> att = SparkViewPipeline.attributedClicks(dd, fromTag).persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> att = (prevState == null ? SparkViewPipeline.attributedClicks(dd, fromTag)
+                    : prevState.attributeDelta(dd, fromTag)).persist(StorageLevel.MEMORY_AND_DISK());
             attributed = att;
             boolean incremental = previous != null;
             stages.time("attribution_join", () -> {
@@ -254,6 +268,7 @@ public final class SparkRecomputeJob {
                             .parquet(layout.viewDir(runId, v.name()).toString());
                 }
             });
+            stages.time("state", () -> RunState.write(layout, runId, prevState, dd, att));
             hooks.afterViewsWritten(runId);
 
             RunManifest manifest = new RunManifest(runId, "spark", label, Instant.ofEpochMilli(h).toString(),

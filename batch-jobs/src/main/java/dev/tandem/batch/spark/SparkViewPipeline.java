@@ -1,7 +1,9 @@
 package dev.tandem.batch.spark;
 
+import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
+import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.EventValidator;
 import dev.tandem.core.validation.Rejection;
 import dev.tandem.core.view.Aggregate;
@@ -19,6 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF13;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 import java.util.ArrayList;
@@ -32,9 +38,12 @@ import static dev.tandem.batch.spark.MasterRows.OFFSET;
 import static dev.tandem.batch.spark.MasterRows.PARTITION;
 import static dev.tandem.batch.spark.MasterRows.REJECT;
 import static dev.tandem.batch.spark.MasterRows.TAG;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.call_udf;
+import static org.apache.spark.sql.functions.unix_millis;
 
 /**
  * The batch computation on Spark, stage by stage, with no storage in it: master rows in, view rows
@@ -44,11 +53,11 @@ import static org.apache.spark.sql.functions.struct;
  * {@link Aggregate#merge} — no view is written here a second time.
  *
  * <p><b>Deltas.</b> Every fact carries its ingest tag, so the facts of a batch with cutoff H split
- * exactly by tag. Given {@code fromTag} = the previous cutoff, the stages still dedup over all
- * history (the first copy of an event_id may be old) and join against all impressions (a new click
- * may match an old impression, and a new impression an old click), but emit only the facts whose
- * tag is at least {@code fromTag}. Those are exactly the facts a full run has and the previous
- * version lacks, so previous ⊕ delta = full (DESIGN invariant 8).
+ * exactly by tag. Given {@code fromTag} = the previous cutoff, only the facts whose tag is at least
+ * {@code fromTag} are emitted: exactly the facts a full run has and the previous version lacks, so
+ * previous ⊕ delta = full (DESIGN invariant 8). The incremental job feeds these stages the new
+ * hours plus the previous run's {@link RunState} (old event ids, impressions, open clicks) instead
+ * of all history.
  */
 public final class SparkViewPipeline {
 
@@ -60,13 +69,36 @@ public final class SparkViewPipeline {
         this.partitions = partitions;
     }
 
-    /** Master rows → log rows, each with its tag and its reject reason (null when valid). */
+    /**
+     * Master rows → log rows, each with its tag and its reject reason (null when valid). The reason
+     * comes from core's {@link EventValidator} through a UDF over the event's columns, and the tag
+     * from core's {@link IngestTags#tagOf}; the other columns stay in Spark's internal format (no
+     * conversion of whole rows to Java objects and back).
+     */
     public Dataset<Row> validate(Dataset<Row> master) {
-        return master.map((MapFunction<Row, Row>) r -> {
-            IngestedEvent ie = MasterRows.toIngestedEvent(r);
-            Rejection rej = EventValidator.validate(ie.event(), ie.ingestTime());
-            return MasterRows.toLogRow(r, ie.tag(), rej == null ? null : rej.code());
-        }, Encoders.row(MasterRows.LOG)).as("validated");
+        spark.udf().register("tandem_tag", (UDF1<Long, Long>) IngestTags::tagOf, DataTypes.LongType);
+        spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
+                Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
+                                                      total, query, currency, ingest) -> {
+            EventType et = null;
+            if (type != null) {
+                try {
+                    et = EventType.valueOf(type);
+                } catch (IllegalArgumentException e) {
+                    et = null;
+                }
+            }
+            Event e = new Event(id, et, time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
+                    order, total, query, currency);
+            Rejection rej = EventValidator.validate(e, ingest);
+            return rej == null ? null : rej.code();
+        }, DataTypes.StringType);
+        Dataset<Row> millis = master.withColumn(EVENT_TIME, unix_millis(col(EVENT_TIME)));
+        return millis.withColumn(TAG, call_udf("tandem_tag", col(INGEST_TIME)))
+                .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
+                        col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
+                        col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)))
+                .as("validated");
     }
 
     /** Valid log rows only, without the reject column. */
@@ -75,28 +107,62 @@ public final class SparkViewPipeline {
     }
 
     /**
-     * The first copy of each event_id in log order (ingest time, partition, offset): the minimum of
-     * a struct that starts with the position. Positions are unique, so the minimum is one row.
+     * The first copy of each event_id in log order (ingest time, partition, offset). Duplicates are
+     * rare (producer retries), so the rows are not all shuffled and sorted by id: a hash aggregate
+     * over the ids alone finds the ids seen more than once; rows with any other id are first copies
+     * as they are; only the rows of repeated ids are grouped, each group keeping the minimum of a
+     * struct that starts with the position (positions are unique, so the minimum is one row).
+     * When the repeated ids are few (≤ {@value #BROADCAST_IDS}) they are broadcast, so the split
+     * costs no shuffle of the rows; otherwise Spark joins them by shuffling.
      */
     public static Dataset<Row> dedup(Dataset<Row> valid) {
+        Dataset<Row> repeated = valid.groupBy(col(EVENT_ID)).count().filter(col("count").gt(1)).select(EVENT_ID)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long n = repeated.count();
+        Dataset<Row> ids = n <= BROADCAST_IDS ? broadcast(repeated) : repeated;
+        Dataset<Row> single = valid.join(ids, valid.col(EVENT_ID).equalTo(ids.col(EVENT_ID)), "left_anti");
+        Dataset<Row> multi = valid.join(ids, valid.col(EVENT_ID).equalTo(ids.col(EVENT_ID)), "left_semi");
+        return single.unionByName(firstInLogOrder(multi));
+    }
+
+    static final long BROADCAST_IDS = 2_000_000;
+
+    /** Per event_id the row first in log order: the minimum of a struct that starts with the position. */
+    static Dataset<Row> firstInLogOrder(Dataset<Row> rows) {
         List<Column> fields = new ArrayList<>();
         fields.add(col(INGEST_TIME));
         fields.add(col(PARTITION));
         fields.add(col(OFFSET));
-        for (String f : valid.columns()) {
+        for (String f : rows.columns()) {
             if (!f.equals(INGEST_TIME) && !f.equals(PARTITION) && !f.equals(OFFSET)) {
                 fields.add(col(f));
             }
         }
-        return valid.groupBy(col(EVENT_ID).as("_id"))
+        return rows.groupBy(col(EVENT_ID).as("_id"))
                 .agg(min(struct(fields.toArray(new Column[0]))).as("_first"))
-                .select("_first.*");
+                .select("_first.*")
+                .select(java.util.Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new));
     }
 
     /** Facts of deduplicated events whose tag is at least {@code fromTag}. */
     public static JavaRDD<Fact> eventFacts(Dataset<Row> deduped, long fromTag) {
         return deduped.filter(col(TAG).geq(fromTag)).javaRDD()
                 .map(r -> Facts.of(MasterRows.toIngestedEvent(r)));
+    }
+
+    /** Deduplicated clicks in the join's layout: c_id, impression_id, c_time, c_tag, c_user. */
+    public static Dataset<Row> clicks(Dataset<Row> deduped) {
+        return deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_CLICK.name()))
+                .select(col(EVENT_ID).as("c_id"), col("impression_id"), col(EVENT_TIME).as("c_time"),
+                        col(TAG).as("c_tag"), col("user_id").as("c_user"));
+    }
+
+    /** Deduplicated impressions in the join's layout: impression_id, time, tag, campaign, log position. */
+    public static Dataset<Row> impressions(Dataset<Row> deduped) {
+        return deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_IMPRESSION.name()))
+                .select(col("impression_id"), col(EVENT_TIME).as("i_time"), col(TAG).as("i_tag"),
+                        col("campaign_id").as("i_campaign"), col(INGEST_TIME).as("i_ingest"),
+                        col(PARTITION).as("i_partition"), col(OFFSET).as("i_offset"));
     }
 
     /**
@@ -106,19 +172,22 @@ public final class SparkViewPipeline {
      * with such a tag plus the older clicks whose impression_id has a newer impression.
      */
     public static Dataset<Row> attributedClicks(Dataset<Row> deduped, long fromTag) {
-        Dataset<Row> clicks = deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_CLICK.name()))
-                .select(col(EVENT_ID).as("c_id"), col("impression_id"), col(EVENT_TIME).as("c_time"),
-                        col(TAG).as("c_tag"), col("user_id").as("c_user"));
-        Dataset<Row> imps = deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_IMPRESSION.name()))
-                .select(col("impression_id"), col(EVENT_TIME).as("i_time"), col(TAG).as("i_tag"),
-                        col("campaign_id").as("i_campaign"), col(INGEST_TIME).as("i_ingest"),
-                        col(PARTITION).as("i_partition"), col(OFFSET).as("i_offset"));
+        Dataset<Row> clicks = clicks(deduped);
+        Dataset<Row> imps = impressions(deduped);
         Dataset<Row> candidates = clicks;
         if (fromTag != Long.MIN_VALUE) {
             Dataset<Row> newImpressionIds = imps.filter(col("i_tag").geq(fromTag)).select("impression_id");
             candidates = clicks.filter(col("c_tag").geq(fromTag)).unionByName(
                     clicks.filter(col("c_tag").lt(fromTag)).join(newImpressionIds, "impression_id", "left_semi"));
         }
+        return attribute(candidates, imps, fromTag);
+    }
+
+    /**
+     * Candidate clicks ⋈ impressions: per click the first impression in log order whose window holds
+     * it; rows c_id, c_time, c_tag, c_user, i_campaign, i_tag, kept when either tag is ≥ {@code fromTag}.
+     */
+    public static Dataset<Row> attribute(Dataset<Row> candidates, Dataset<Row> imps, long fromTag) {
         Dataset<Row> inWindow = candidates.join(imps, "impression_id")
                 .filter((FilterFunction<Row>) r -> Facts.inAttributionWindow(
                         r.<Long>getAs("i_time"), r.<Long>getAs("c_time")));
@@ -126,8 +195,8 @@ public final class SparkViewPipeline {
                 .groupBy(col("c_id"), col("c_time"), col("c_tag"), col("c_user"))
                 .agg(min(struct(col("i_ingest"), col("i_partition"), col("i_offset"), col("i_campaign"),
                         col("i_tag"))).as("imp"))
-                .select(col("c_time"), col("c_tag"), col("c_user"), col("imp.i_campaign").as("i_campaign"),
-                        col("imp.i_tag").as("i_tag"))
+                .select(col("c_id"), col("c_time"), col("c_tag"), col("c_user"),
+                        col("imp.i_campaign").as("i_campaign"), col("imp.i_tag").as("i_tag"))
                 .filter(col("c_tag").geq(fromTag).or(col("i_tag").geq(fromTag)));
     }
 
@@ -136,9 +205,44 @@ public final class SparkViewPipeline {
                 r.<String>getAs("c_user"), r.<String>getAs("i_campaign"), r.<Long>getAs("i_tag")));
     }
 
-    /** Every view of {@link Views#ALL} over the facts: contribute, then merge by key. */
+    /**
+     * Every view of {@link Views#ALL} over the facts: contribute, then merge by key — first within
+     * each input partition ({@link #foldPartition}), then across partitions through the shuffle.
+     */
     public JavaPairRDD<ViewRowKey, AggregateBox> aggregate(JavaRDD<Fact> facts) {
-        return contributions(facts).reduceByKey(AggregateBox::merge, partitions);
+        return facts.mapPartitionsToPair(SparkViewPipeline::foldPartition)
+                .reduceByKey(AggregateBox::merge, partitions);
+    }
+
+    /**
+     * One partition's facts folded into one aggregate per view row. Each fact goes through
+     * {@link ViewDefinition#contribute}, which names the rows it contributes to and gives the
+     * single-fact aggregate {@code zero ⊕ fact}. The first contribution to a row becomes that row's
+     * aggregate; a later one is folded in with {@link Aggregate#add}, i.e. {@code a ⊕ (zero ⊕ fact)
+     * = a.add(fact)} by the monoid laws — the same value as {@link Aggregate#merge}, but a sketch
+     * takes the item with one register update instead of a sketch union per fact (the union of a
+     * full HLL sketch touches all 2^lgK registers and copies them). Spark's own map-side combine of
+     * {@code reduceByKey} would merge per fact; this is what made the views stage slow.
+     */
+    static java.util.Iterator<Tuple2<ViewRowKey, AggregateBox>> foldPartition(java.util.Iterator<Fact> facts) {
+        java.util.Map<ViewRowKey, Aggregate> rows = new java.util.HashMap<>();
+        while (facts.hasNext()) {
+            Fact f = facts.next();
+            for (ViewDefinition v : Views.ALL) {
+                v.contribute(f, (key, partial) -> {
+                    ViewRowKey k = new ViewRowKey(v.name(), key);
+                    Aggregate a = rows.get(k);
+                    if (a == null) {
+                        rows.put(k, partial);
+                    } else {
+                        a.add(f);
+                    }
+                });
+            }
+        }
+        List<Tuple2<ViewRowKey, AggregateBox>> out = new ArrayList<>(rows.size());
+        rows.forEach((k, a) -> out.add(new Tuple2<>(k, new AggregateBox(a))));
+        return out.iterator();
     }
 
     public static JavaPairRDD<ViewRowKey, AggregateBox> contributions(JavaRDD<Fact> facts) {

@@ -160,6 +160,50 @@ public class SparkRecomputeTest {
         assertThat(layout.readCurrent()).contains(full.runId());
     }
 
+    /**
+     * Incremental reads only the hours since the previous cutoff (plus that run's state): with every
+     * older master file corrupted, it still succeeds and equals the reference over all events, while
+     * a full run over the same master fails on the corrupt files. A previous run without state makes
+     * incremental fall back to full.
+     */
+    @Test
+    void incrementalReadsOnlyTheNewHoursAndThePreviousRunsState(SparkSession spark) throws IOException {
+        StorageLayout layout = StorageLayout.at(dir.toString());
+        List<IngestedEvent> events = TestMasters.events(17, 400, START);
+        TestMasters.writeFiles(spark, layout, events);
+        List<Long> all = List.copyOf(TestMasters.hoursOf(events));
+        List<Long> firstThird = all.subList(0, all.size() / 3);
+        List<Long> old = all.subList(0, 2 * all.size() / 3);
+
+        TestMasters.markComplete(layout, firstThird);
+        SparkRecomputeJob.Outcome a = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.FULL);
+        assertThat(RunState.exists(layout, a.runId())).isTrue();
+        layout.fs().delete(RunState.dir(layout, a.runId()), true);
+        TestMasters.markComplete(layout, old);
+        SparkRecomputeJob.Outcome b = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.INCREMENTAL);
+        assertThat(b.manifest().mode()).as("the published run kept no state: full").isEqualTo("full");
+        assertThat(b.manifest().inputs().get("hours_read")).isEqualTo(old.size());
+
+        int corrupted = 0;
+        for (long hour : old) {
+            for (org.apache.hadoop.fs.Path p : layout.masterHourFiles(hour)) {
+                java.nio.file.Files.write(Path.of(p.toUri()), "not parquet".getBytes());
+                corrupted++;
+            }
+        }
+        assertThat(corrupted).isPositive();
+        TestMasters.markComplete(layout, all);
+        long h = layout.cutoff().orElseThrow();
+
+        SparkRecomputeJob.Outcome inc = new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.INCREMENTAL);
+        assertThat(inc.manifest().mode()).isEqualTo("incremental");
+        assertThat(inc.manifest().previousRun()).isEqualTo(b.runId());
+        assertThat(inc.manifest().inputs().get("hours_read")).isEqualTo(all.size() - old.size());
+        assertRunEqualsReference(spark, layout, inc.runId(), ReferenceEvaluator.evaluate(events), h);
+        assertThatThrownBy(() -> new SparkRecomputeJob(spark, layout).run(SparkRecomputeJob.Mode.FULL))
+                .as("a full run does read the corrupt old hours").isNotNull();
+    }
+
     @Test
     void aRunKilledBeforePublishLeavesTheServedVersionAndTheRerunPublishes(SparkSession spark) throws IOException {
         StorageLayout layout = StorageLayout.at(dir.toString());
