@@ -2,7 +2,6 @@ package dev.tandem.batch.spark;
 
 import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
-import dev.tandem.core.event.IngestedEvent;
 import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.EventValidator;
 import dev.tandem.core.validation.Rejection;
@@ -15,10 +14,8 @@ import dev.tandem.core.view.Views;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FilterFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
