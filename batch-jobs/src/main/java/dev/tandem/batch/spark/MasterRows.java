@@ -99,20 +99,24 @@ public final class MasterRows {
         throw new IllegalArgumentException("not a timestamp: " + v);
     }
 
+    /** The event type named in a row; an unknown name reads as null, which the validator rejects as {@code unknown_type}. */
+    static EventType eventTypeOrNull(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return EventType.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /**
      * The event of a master or log row. An event_type core does not know reads as a null type,
      * which the validator rejects as {@code unknown_type}.
      */
     public static IngestedEvent toIngestedEvent(Row r) {
-        String type = r.getAs(EVENT_TYPE);
-        EventType et = null;
-        if (type != null) {
-            try {
-                et = EventType.valueOf(type);
-            } catch (IllegalArgumentException e) {
-                et = null;
-            }
-        }
+        EventType et = eventTypeOrNull(r.getAs(EVENT_TYPE));
         Object time = r.getAs(EVENT_TIME);
         Event e = new Event(r.getAs(EVENT_ID), et, time == null ? Long.MIN_VALUE : millis(time), r.getAs("user_id"),
                 r.getAs("region"), r.getAs("campaign_id"), r.getAs("ad_id"), r.getAs("impression_id"),

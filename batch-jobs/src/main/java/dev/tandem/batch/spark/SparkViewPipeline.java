@@ -77,15 +77,7 @@ public final class SparkViewPipeline {
         spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
                 Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
                                                       total, query, currency, ingest) -> {
-            EventType et = null;
-            if (type != null) {
-                try {
-                    et = EventType.valueOf(type);
-                } catch (IllegalArgumentException e) {
-                    et = null;
-                }
-            }
-            Event e = new Event(id, et, time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
+            Event e = new Event(id, MasterRows.eventTypeOrNull(type), time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
                     order, total, query, currency);
             Rejection rej = EventValidator.validate(e, ingest);
             return rej == null ? null : rej.code();
