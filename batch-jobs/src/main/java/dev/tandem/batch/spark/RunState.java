@@ -91,8 +91,11 @@ public record RunState(Dataset<Row> eventIds, Dataset<Row> impressions, Dataset<
         }
         Dataset<Row> open = clicks.join(attributed.select(col("c_id")), "c_id", "left_anti");
         Path d = dir(layout, runId);
-        ids.write().mode(SaveMode.ErrorIfExists).parquet(new Path(d, EVENT_IDS).toString());
-        imps.write().mode(SaveMode.ErrorIfExists).parquet(new Path(d, IMPRESSIONS).toString());
+        // ids are unique: a dictionary for them is built, found useless and dropped, for every page
+        ids.write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
+                .parquet(new Path(d, EVENT_IDS).toString());
+        imps.write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary#impression_id", "false")
+                .parquet(new Path(d, IMPRESSIONS).toString());
         open.write().mode(SaveMode.ErrorIfExists).parquet(new Path(d, OPEN_CLICKS).toString());
         try {
             if (!exists(layout, runId)) {

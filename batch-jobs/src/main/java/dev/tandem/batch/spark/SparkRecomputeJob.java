@@ -1,6 +1,7 @@
 package dev.tandem.batch.spark;
 
 import dev.tandem.batch.Stages;
+import dev.tandem.core.event.EventType;
 import dev.tandem.core.storage.RunIds;
 import dev.tandem.core.storage.RunManifest;
 import dev.tandem.core.storage.StorageLayout;
@@ -30,6 +31,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 
 import static dev.tandem.batch.spark.MasterRows.REJECT;
+import static org.apache.spark.sql.functions.col;
 
 /**
  * A batch run on Spark: read the complete master hours below the cutoff H, compute the views
@@ -187,41 +189,55 @@ public final class SparkRecomputeJob {
         inputs.put("hours_read", (long) readHours.size());
         RunState prevState = previous == null ? null : RunState.read(spark, layout, previous.runId());
 
-        Dataset<Row> validated;
+        Dataset<Row> master;
         try {
-            validated = pipeline.validate(SparkMasterReader.read(spark, layout, readHours))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            master = SparkMasterReader.read(spark, layout, readHours);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // the cached log is scanned a few times and dropped at the end: compressing it costs more
+        // (dictionary statistics of every string column) than the memory it saves here
+        spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
+        // validated once and kept; ad_id and order_id matter to validation only, so they are not kept
+        Dataset<Row> log = pipeline.validate(master).drop("ad_id", "order_id").persist(StorageLevel.MEMORY_AND_DISK());
+        long[] validClicks = {0};
+        Dataset<Row> laterCopies = null;
         Dataset<Row> deduped = null;
         Dataset<Row> attributed = null;
         JavaPairRDD<ViewRowKey, AggregateBox> rows = null;
         try {
+            // one scan of the master files: every row validated into the cached log, counted by reason
             stages.time("read_validate", () -> {
                 long records = 0;
                 long rejected = 0;
-                for (Row r : validated.groupBy(REJECT).count().collectAsList()) {
-                    long n = r.getLong(1);
+                Map<String, Long> byReason = new TreeMap<>();
+                for (Row r : log.groupBy(col(REJECT), col(MasterRows.EVENT_TYPE)).count().collectAsList()) {
+                    long n = r.getLong(2);
                     records += n;
                     if (!r.isNullAt(0)) {
                         rejected += n;
-                        inputs.put("rejected." + RejectReason.ofCode(r.getString(0)).code(), n);
+                        byReason.merge("rejected." + RejectReason.ofCode(r.getString(0)).code(), n, Long::sum);
+                    } else if (EventType.AD_CLICK.name().equals(r.getString(1))) {
+                        validClicks[0] += n;
                     }
                 }
+                inputs.putAll(byReason);
                 inputs.put("records", records);
                 inputs.put("rejected", rejected);
                 inputs.put("valid", records - rejected);
                 return records;
             });
-            Dataset<Row> firstCopies = stages.time("dedup",
-                    () -> SparkViewPipeline.dedup(SparkViewPipeline.valid(validated)));
+            Dataset<Row> later = stages.time("dedup", () -> SparkViewPipeline.laterCopies(log));
+            laterCopies = later;
+            Dataset<Row> firstCopies = SparkViewPipeline.withoutLaterCopies(SparkViewPipeline.valid(log), later,
+                    later.count());
             if (prevState != null) {
                 // an event whose id was seen below H0 had its first copy there: every earlier hour
                 // precedes every new one in log order
-                firstCopies = firstCopies.join(prevState.eventIds(), MasterRows.EVENT_ID, "left_anti");
+                firstCopies = firstCopies.join(prevState.eventIds(), MasterRows.EVENT_ID, "left_anti")
+                        .persist(StorageLevel.MEMORY_AND_DISK());
             }
-            Dataset<Row> dd = firstCopies.persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> dd = firstCopies;
             deduped = dd;
             stages.time("dedup", () -> {
                 long unique = dd.count();
@@ -229,7 +245,8 @@ public final class SparkRecomputeJob {
                 inputs.put("duplicates", inputs.get("valid") - unique);
                 return unique;
             });
-            Dataset<Row> att = (prevState == null ? SparkViewPipeline.attributedClicks(dd, fromTag)
+            Dataset<Row> att = (prevState == null
+                    ? SparkViewPipeline.attributedClicks(dd, fromTag, validClicks[0] <= SparkViewPipeline.BROADCAST_CLICKS)
                     : prevState.attributeDelta(dd, fromTag)).persist(StorageLevel.MEMORY_AND_DISK());
             attributed = att;
             boolean incremental = previous != null;
@@ -286,7 +303,10 @@ public final class SparkRecomputeJob {
             stages.info("published {} (cutoff {}, rows {})", runId, manifest.cutoff(), rowCounts);
             return new Outcome(runId, true, manifest, null);
         } finally {
-            validated.unpersist();
+            log.unpersist();
+            if (laterCopies != null) {
+                laterCopies.unpersist();
+            }
             if (deduped != null) {
                 deduped.unpersist();
             }

@@ -14,10 +14,13 @@ import dev.tandem.core.view.Views;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF13;
 import org.apache.spark.sql.types.DataTypes;
@@ -25,6 +28,8 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 import static dev.tandem.batch.spark.MasterRows.EVENT_ID;
@@ -38,6 +43,9 @@ import static dev.tandem.batch.spark.MasterRows.TAG;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.shiftleft;
+import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.unix_millis;
@@ -96,47 +104,85 @@ public final class SparkViewPipeline {
     }
 
     /**
-     * The first copy of each event_id in log order (ingest time, partition, offset). Duplicates are
-     * rare (producer retries), so the rows are not all shuffled and sorted by id: a hash aggregate
-     * over the ids alone finds the ids seen more than once; rows with any other id are first copies
-     * as they are; only the rows of repeated ids are grouped, each group keeping the minimum of a
-     * struct that starts with the position (positions are unique, so the minimum is one row).
-     * When the repeated ids are few (≤ {@value #BROADCAST_IDS}) they are broadcast, so the split
-     * costs no shuffle of the rows; otherwise Spark joins them by shuffling.
+     * The log positions ({@code kafka_partition}, {@code kafka_offset}) of the valid log rows that
+     * are <em>not</em> the first copy of their event_id in log order (ingest time, partition,
+     * offset): the rows dedup drops. Duplicates are rare (producer retries), so the rows are never
+     * all shuffled by id: a hash aggregate over a 64-bit hash of the ids alone (a shuffle of
+     * fixed-width longs) finds the hashes seen more than once; only the rows with such a hash are
+     * ranked by log position within their real event_id, and every row after the first is a later
+     * copy. A hash collision only adds a candidate: grouping and ranking use the event_id itself.
+     * Persisted; unpersist it when done.
      */
-    public static Dataset<Row> dedup(Dataset<Row> valid) {
-        Dataset<Row> repeated = valid.groupBy(col(EVENT_ID)).count().filter(col("count").gt(1)).select(EVENT_ID)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        long n = repeated.count();
-        Dataset<Row> ids = n <= BROADCAST_IDS ? broadcast(repeated) : repeated;
-        Dataset<Row> single = valid.join(ids, valid.col(EVENT_ID).equalTo(ids.col(EVENT_ID)), "left_anti");
-        Dataset<Row> multi = valid.join(ids, valid.col(EVENT_ID).equalTo(ids.col(EVENT_ID)), "left_semi");
-        return single.unionByName(firstInLogOrder(multi));
+    public static Dataset<Row> laterCopies(Dataset<Row> log) {
+        Dataset<Row> valid = valid(log);
+        Column hash = xxhash64(col(EVENT_ID));
+        Dataset<Row> repeated = valid.select(hash.as("_h")).repartition(col("_h"))
+                .mapPartitions((MapPartitionsFunction<Row, Long>) SparkViewPipeline::repeatedValues, Encoders.LONG())
+                .toDF("_h").persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long n = repeated.count();
+            Dataset<Row> hashes = n <= BROADCAST_IDS ? broadcast(repeated) : repeated;
+            Dataset<Row> later = valid.select(col(EVENT_ID), col(INGEST_TIME), col(PARTITION), col(OFFSET))
+                    .withColumn("_h", hash).join(hashes, "_h", "left_semi")
+                    .withColumn("_rank", row_number().over(Window.partitionBy(col(EVENT_ID))
+                            .orderBy(col(INGEST_TIME), col(PARTITION), col(OFFSET))))
+                    .filter(col("_rank").gt(1))
+                    .select(PARTITION, OFFSET)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            later.count();
+            return later;
+        } finally {
+            repeated.unpersist();
+        }
     }
 
     static final long BROADCAST_IDS = 2_000_000;
 
-    /** Per event_id the row first in log order: the minimum of a struct that starts with the position. */
-    static Dataset<Row> firstInLogOrder(Dataset<Row> rows) {
-        List<Column> fields = new ArrayList<>();
-        fields.add(col(INGEST_TIME));
-        fields.add(col(PARTITION));
-        fields.add(col(OFFSET));
-        for (String f : rows.columns()) {
-            if (!f.equals(INGEST_TIME) && !f.equals(PARTITION) && !f.equals(OFFSET)) {
-                fields.add(col(f));
+    /**
+     * The values that occur more than once among a partition's longs, each once. A sort of a
+     * primitive array: with nearly every value distinct, a hash aggregate would insert every one
+     * of them into a map only to find its count is 1.
+     */
+    static Iterator<Long> repeatedValues(Iterator<Row> rows) {
+        long[] values = new long[1 << 16];
+        int n = 0;
+        while (rows.hasNext()) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = rows.next().getLong(0);
+        }
+        Arrays.sort(values, 0, n);
+        List<Long> repeated = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            if (values[i] == values[i - 1] && (repeated.isEmpty() || repeated.get(repeated.size() - 1) != values[i])) {
+                repeated.add(values[i]);
             }
         }
-        return rows.groupBy(col(EVENT_ID).as("_id"))
-                .agg(min(struct(fields.toArray(new Column[0]))).as("_first"))
-                .select("_first.*")
-                .select(java.util.Arrays.stream(rows.columns()).map(c -> col(c)).toArray(Column[]::new));
+        return repeated.iterator();
+    }
+
+    /** The valid log rows except the {@link #laterCopies later copies}: the first copies (broadcast when at most {@value #BROADCAST_IDS}). */
+    public static Dataset<Row> withoutLaterCopies(Dataset<Row> valid, Dataset<Row> laterCopies, long count) {
+        Dataset<Row> drop = laterCopies.select(position(laterCopies).as("_pos"));
+        drop = count <= BROADCAST_IDS ? broadcast(drop) : drop;
+        return valid.join(drop, position(valid).equalTo(drop.col("_pos")), "left_anti");
+    }
+
+    /**
+     * A log position as one long, {@code partition << 40 | offset} (offsets below 2^40, partitions
+     * below 2^23): a single long join key lets Spark probe a compact long hash map, several times
+     * cheaper per row than a two-column key, and every deduplicated row is probed.
+     */
+    static Column position(Dataset<Row> rows) {
+        return shiftleft(rows.col(PARTITION).cast(DataTypes.LongType), 40).bitwiseOR(rows.col(OFFSET));
     }
 
     /** Facts of deduplicated events whose tag is at least {@code fromTag}. */
     public static JavaRDD<Fact> eventFacts(Dataset<Row> deduped, long fromTag) {
-        return deduped.filter(col(TAG).geq(fromTag)).javaRDD()
-                .map(r -> Facts.of(MasterRows.toIngestedEvent(r)));
+        return deduped.filter(col(TAG).geq(fromTag))
+                .select(java.util.Arrays.stream(MasterRows.FACT_COLUMNS).map(c -> col(c)).toArray(Column[]::new))
+                .javaRDD().map(MasterRows::factOf);
     }
 
     /** Deduplicated clicks in the join's layout: c_id, impression_id, c_time, c_tag, c_user. */
@@ -158,9 +204,10 @@ public final class SparkViewPipeline {
      * The attribution join (DESIGN §4): each deduplicated click with the first impression in log
      * order of the same impression_id whose window holds the click ({@link Facts#inAttributionWindow}).
      * Only attributed clicks with tag ≥ {@code fromTag} are returned; the candidates are the clicks
-     * with such a tag plus the older clicks whose impression_id has a newer impression.
+     * with such a tag plus the older clicks whose impression_id has a newer impression. With
+     * {@code broadcastClicks} the candidates are broadcast (see {@link #BROADCAST_CLICKS}).
      */
-    public static Dataset<Row> attributedClicks(Dataset<Row> deduped, long fromTag) {
+    public static Dataset<Row> attributedClicks(Dataset<Row> deduped, long fromTag, boolean broadcastClicks) {
         Dataset<Row> clicks = clicks(deduped);
         Dataset<Row> imps = impressions(deduped);
         Dataset<Row> candidates = clicks;
@@ -169,8 +216,14 @@ public final class SparkViewPipeline {
             candidates = clicks.filter(col("c_tag").geq(fromTag)).unionByName(
                     clicks.filter(col("c_tag").lt(fromTag)).join(newImpressionIds, "impression_id", "left_semi"));
         }
-        return attribute(candidates, imps, fromTag);
+        return attribute(broadcastClicks ? broadcast(candidates) : candidates, imps, fromTag);
     }
+
+    /**
+     * Up to this many clicks are broadcast to the join (about 100 bytes each), so that the
+     * impressions — twenty times as many — are joined where they are instead of shuffled and sorted.
+     */
+    public static final long BROADCAST_CLICKS = 2_000_000;
 
     /**
      * Candidate clicks ⋈ impressions: per click the first impression in log order whose window holds
