@@ -59,7 +59,8 @@ for d in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
 done
 log_conf=()
 [[ -f "$ROOT/scripts/log4j2.properties" ]] && log_conf=(-Dlog4j2.configurationFile="$ROOT/scripts/log4j2.properties")
+# the parallel collector: batch work is throughput work (see docs/BENCHMARKS.md, Spark vs DuckDB)
 # shellcheck disable=SC2086
-exec java @"$ROOT/scripts/jvm.flags" ${TANDEM_BATCH_HEAP:--Xmx2g} "${log_conf[@]}" \
+exec java @"$ROOT/scripts/jvm.flags" -XX:+UseParallelGC ${TANDEM_BATCH_HEAP:--Xmx2g} "${log_conf[@]}" \
   -cp "$conf_cp$(cat "$cp_file")" org.apache.spark.deploy.SparkSubmit \
   "${submit_opts[@]}" --class "$MAIN" "$jar" "$@"

@@ -184,6 +184,7 @@ public final class SparkDuckDbBench {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dlog4j") || a.startsWith("-XX:+Ignore")
                         || a.startsWith("-Dio.netty")).toList());
         cmd.add("-Xmx" + xmx);
+        cmd.add("-XX:+UseParallelGC"); // as scripts/tandem runs batch jobs (throughput work)
         String extra = System.getenv("BENCH_CHILD_OPTS"); // e.g. -XX:StartFlightRecording=filename=x.jfr
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -32,6 +32,10 @@ public final class SparkMasterReader {
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), MasterRows.MASTER);
         }
+        // the files are already listed: above the default threshold (32 paths) Spark would run a
+        // distributed job (one task per path) just to stat them again, seconds for a few hundred hours
+        spark.conf().set("spark.sql.sources.parallelPartitionDiscovery.threshold",
+                Integer.toString(Math.max(32, files.size())));
         return spark.read().schema(MasterRows.MASTER).parquet(files.toArray(new String[0]));
     }
 }
