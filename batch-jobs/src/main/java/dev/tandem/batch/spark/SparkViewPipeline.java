@@ -258,10 +258,9 @@ public final class SparkViewPipeline {
 
     /**
      * One partition's facts folded into one aggregate per view row. Each fact goes through
-     * {@link ViewDefinition#contribute}, which names the rows it contributes to and gives the
-     * single-fact aggregate {@code zero ⊕ fact}. The first contribution to a row becomes that row's
-     * aggregate; a later one is folded in with {@link Aggregate#add}, i.e. {@code a ⊕ (zero ⊕ fact)
-     * = a.add(fact)} by the monoid laws — the same value as {@link Aggregate#merge}, but a sketch
+     * {@link ViewDefinition#keys}, which names the rows {@link ViewDefinition#contribute} would give
+     * it. A row's first fact makes its aggregate {@code zero ⊕ fact}; a later one is folded in with
+     * {@link Aggregate#add}, i.e. {@code a ⊕ (zero ⊕ fact) = a.add(fact)} by the monoid laws — the same value as {@link Aggregate#merge}, but a sketch
      * takes the item with one register update instead of a sketch union per fact (the union of a
      * full HLL sketch touches all 2^lgK registers and copies them). Spark's own map-side combine of
      * {@code reduceByKey} would merge per fact; this is what made the views stage slow.
@@ -271,11 +270,11 @@ public final class SparkViewPipeline {
         while (facts.hasNext()) {
             Fact f = facts.next();
             for (ViewDefinition v : Views.ALL) {
-                v.contribute(f, (key, partial) -> {
+                v.keys(f, key -> {
                     ViewRowKey k = new ViewRowKey(v.name(), key);
                     Aggregate a = rows.get(k);
                     if (a == null) {
-                        rows.put(k, partial);
+                        rows.put(k, v.zero().add(f));
                     } else {
                         a.add(f);
                     }

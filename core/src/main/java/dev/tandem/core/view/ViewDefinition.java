@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A view as data (DESIGN §4): dimensions, an event-time granularity and metrics with their
@@ -51,7 +52,17 @@ public record ViewDefinition(String name, List<Dimension> dimensions, Granularit
      * metric reads, or that lacks a dimension value, contributes nothing.
      */
     public void contribute(Fact fact, BiConsumer<ViewKey, Aggregate> out) {
-        if (!sourceKinds().contains(fact.kind())) {
+        keys(fact, key -> out.accept(key, zero().add(fact)));
+    }
+
+    /**
+     * The keys of the rows {@link #contribute} would emit for this fact, without building the
+     * single-fact aggregates: for engines that fold facts into the aggregates they hold with
+     * {@link Aggregate#add} ({@code a ⊕ (zero ⊕ f) = a.add(f)}), so that a row already held costs no
+     * aggregate allocation.
+     */
+    public void keys(Fact fact, Consumer<ViewKey> out) {
+        if (!reads(fact.kind())) {
             return;
         }
         long bucket = granularity.bucketStart(fact.eventTime());
@@ -62,7 +73,8 @@ public record ViewDefinition(String name, List<Dimension> dimensions, Granularit
             List<List<String>> next = new ArrayList<>(keys.size() * Math.max(1, values.size()));
             for (List<String> prefix : keys) {
                 for (String v : values) {
-                    List<String> k = new ArrayList<>(prefix);
+                    List<String> k = new ArrayList<>(prefix.size() + 1);
+                    k.addAll(prefix);
                     k.add(v);
                     next.add(k);
                 }
@@ -70,8 +82,18 @@ public record ViewDefinition(String name, List<Dimension> dimensions, Granularit
             keys = next;
         }
         for (List<String> dims : keys) {
-            out.accept(new ViewKey(dims, bucket), zero().add(fact));
+            out.accept(new ViewKey(dims, bucket));
         }
+    }
+
+    /** Whether any metric of this view reads facts of this kind (no allocation, unlike {@link #sourceKinds}). */
+    public boolean reads(FactKind kind) {
+        for (MetricDefinition m : metrics) {
+            if (m.source() == kind) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Convenience for engines that prefer a list. */
