@@ -111,6 +111,7 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
         timers = getInternalTimerService("bucket-expiry", LongSerializer.INSTANCE, this);
         reuse = new StreamRecord<>(null);
         behindWatermark = getMetricGroup().counter(BEHIND_WATERMARK);
+        getMetricGroup().gauge("waitingRecords", () -> waiting.size());
         watermark = Long.MIN_VALUE;
     }
 
@@ -189,6 +190,7 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
             waitingState.update(s.getValue());
         }
         shardsInWaitingState = new HashSet<>(byShard.keySet());
+        if (Boolean.getBoolean("tandem.debugWaiting")) System.err.println("DEBUG " + getOperatorName() + " waiting " + waiting.size() + " wm " + watermark);
         liveHoursState.update(new ArrayList<>(liveHours));
     }
 
