@@ -190,7 +190,6 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
             waitingState.update(s.getValue());
         }
         shardsInWaitingState = new HashSet<>(byShard.keySet());
-        if (Boolean.getBoolean("tandem.debugWaiting")) System.err.println("DEBUG " + getOperatorName() + " waiting " + waiting.size() + " wm " + watermark);
         liveHoursState.update(new ArrayList<>(liveHours));
     }
 
