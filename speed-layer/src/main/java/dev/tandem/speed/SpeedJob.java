@@ -187,17 +187,22 @@ public final class SpeedJob {
                 .process(new DecodeAndValidate()).name("decode-validate").uid("decode-validate");
         DataStream<Rejected> rejected = valid.getSideOutput(DecodeAndValidate.REJECTED);
 
+        // dedup and join are keyed by a shard of the id (Shards): their state is one map per
+        // (shard, ingest hour) and one expiry timer per (shard, hour), not an entry and timers per record
+        TypeInformation<PositionedEvent> eventType = TypeInformation.of(PositionedEvent.class);
         SingleOutputStreamOperator<PositionedEvent> unique = valid
-                .keyBy(e -> e.eventId, Types.STRING)
-                .process(new Dedup(config.retentionMs())).name("dedup").uid("dedup");
+                .keyBy(Dedup::keyOf, Types.INT)
+                .transform("dedup", eventType, new Dedup(config.retentionMs())).uid("dedup-by-shard");
 
         DataStream<PositionedEvent> impressions = unique
                 .filter(e -> e.eventType == EventType.AD_IMPRESSION).name("impressions").uid("impressions");
         DataStream<PositionedEvent> clicks = unique
                 .filter(e -> e.eventType == EventType.AD_CLICK).name("clicks").uid("clicks");
         SingleOutputStreamOperator<AttributedClick> attributed = impressions.connect(clicks)
-                .keyBy(e -> e.impressionId, e -> e.impressionId, Types.STRING)
-                .process(new AttributionJoin(config.retentionMs())).name("attribution-join").uid("attribution-join");
+                .keyBy(AttributionJoin::keyOf, AttributionJoin::keyOf, Types.INT)
+                .transform("attribution-join", TypeInformation.of(AttributedClick.class),
+                        new AttributionJoin(config.retentionMs()))
+                .uid("attribution-join-by-shard");
 
         // facts are folded into per-key partial aggregates in the dedup and join tasks themselves
         // (chained: no per-event record crosses a task boundary after dedup), flushed on every

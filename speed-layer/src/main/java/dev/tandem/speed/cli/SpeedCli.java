@@ -61,9 +61,10 @@ public final class SpeedCli implements Callable<Integer> {
                 description = "hashmap (heap) or rocksdb (default: ${DEFAULT-VALUE}).")
         String stateBackend;
 
-        @Option(names = "--state-changelog", negatable = true, defaultValue = "false", fallbackValue = "true",
+        @Option(names = "--state-changelog", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Flink's changelog state backend over the state backend: checkpoints upload only the state "
-                        + "changes since the last one, a full snapshot is materialized every 10 min (default: ${DEFAULT-VALUE}).")
+                        + "changes since the last one, a full snapshot is materialized every 10 min (default: ${DEFAULT-VALUE}; "
+                        + "--no-state-changelog: full heap snapshots every checkpoint, ~1/3 of the CPU at 1 s on 2 cores).")
         boolean stateChangelog;
 
         @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -77,7 +78,9 @@ public final class SpeedCli implements Callable<Integer> {
         @Option(names = "--fresh", description = "Ignore retained checkpoints: rebuild the state from the log (now - retention).")
         boolean fresh;
 
-        @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", defaultValue = "1",
+                description = "Job parallelism (default: ${DEFAULT-VALUE}: on 2 cores the four task threads of one "
+                        + "pipeline already use both; a second one only adds exchanges, docs/BENCHMARKS.md).")
         int parallelism;
 
         @Option(names = "--idle-watermark-delay", defaultValue = "2000", paramLabel = "MS",

@@ -1,120 +1,157 @@
 package dev.tandem.speed.logic;
 
+import dev.tandem.core.event.EventType;
 import dev.tandem.core.view.Facts;
 import dev.tandem.speed.model.AttributedClick;
 import dev.tandem.speed.model.PositionedEvent;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * The attribution join (DESIGN §4), keyed by impression_id, with explicit state and timers instead
- * of Flink's interval join (which drops records behind the watermark). Input 1: deduplicated
- * impressions; input 2: deduplicated clicks. Output: one {@link AttributedClick} per click that has a
- * matching impression, exactly as core's reference evaluator: the <em>first impression in log
- * order</em> whose window [impression time, +1 h] holds the click's event time.
+ * The attribution join (DESIGN §4), keyed by the impression_id's shard ({@link Shards}), with
+ * explicit state instead of Flink's interval join (which drops records behind the watermark).
+ * Input 1: deduplicated impressions; input 2: deduplicated clicks. Output: one
+ * {@link AttributedClick} per click that has a matching impression, exactly as core's reference
+ * evaluator: the <em>first impression in log order</em> whose window [impression time, +1 h] holds
+ * the click's event time.
  *
- * <p>Records wait in {@code pending} until the watermark (ingest time) passes them, then are
- * processed in log order: an impression joins the impressions seen and claims any waiting click it
- * matches; a click takes the first matching impression seen, or waits. Because processing is in
- * log order, an impression that claims a waiting click is the first matching one in the log.
- * Impressions and waiting clicks are forgotten at ingest time + retention (event-time timers), so
+ * <p>Records wait until the watermark (ingest time) passes them and are then processed in log
+ * order ({@link LogOrderedOperator}): an impression joins the impressions seen and claims any
+ * waiting click it matches; a click takes the first matching impression seen, or waits. Because
+ * processing is in log order, an impression that claims a waiting click is the first matching one
+ * in the log.
+ *
+ * <p>State: impressions and waiting clicks by impression_id, in one map per (shard, ingest hour);
+ * an hour's maps are dropped by one timer when the watermark passes hour + 1 h + retention, so
  * exactness holds for partners within the retention of each other (DESIGN §3).
  */
-public class AttributionJoin extends KeyedCoProcessFunction<String, PositionedEvent, PositionedEvent, AttributedClick> {
+public class AttributionJoin extends LogOrderedOperator<AttributedClick>
+        implements TwoInputStreamOperator<PositionedEvent, PositionedEvent, AttributedClick> {
 
     private static final long serialVersionUID = 1L;
 
-    private final long retentionMs;
-    private transient ListState<PositionedEvent> pending;
-    private transient ListState<PositionedEvent> impressions;
-    private transient ListState<PositionedEvent> waitingClicks;
+    /** Impressions of one (shard, ingest hour) by impression_id, each list in log order. */
+    private transient InternalMapState<Integer, Long, String, List<PositionedEvent>> impressions;
+    /** Clicks with no matching impression yet, of one (shard, ingest hour), by impression_id, in log order. */
+    private transient InternalMapState<Integer, Long, String, List<PositionedEvent>> waitingClicks;
     private transient Counter attributed;
 
     public AttributionJoin(long retentionMs) {
-        this.retentionMs = retentionMs;
+        super(retentionMs);
+    }
+
+    /** The key of a record (impression or click): its impression_id's shard. */
+    public static int keyOf(PositionedEvent e) {
+        return Shards.of(e.impressionId);
     }
 
     @Override
-    public void open(OpenContext ctx) {
-        TypeInformation<PositionedEvent> type = TypeInformation.of(PositionedEvent.class);
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", type));
-        impressions = getRuntimeContext().getListState(new ListStateDescriptor<>("impressions", type));
-        waitingClicks = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-clicks", type));
-        attributed = getRuntimeContext().getMetricGroup().counter("attributedClicks");
+    protected int shardOf(PositionedEvent e) {
+        return keyOf(e);
     }
 
     @Override
-    public void processElement1(PositionedEvent impression, Context ctx, Collector<AttributedClick> out) throws Exception {
-        hold(impression, ctx);
+    @SuppressWarnings("unchecked")
+    protected void createState() throws Exception {
+        ListTypeInfo<PositionedEvent> list = new ListTypeInfo<>(PositionedEvent.class);
+        impressions = (InternalMapState<Integer, Long, String, List<PositionedEvent>>) namespacedState(
+                new MapStateDescriptor<>("impressions", Types.STRING, list));
+        waitingClicks = (InternalMapState<Integer, Long, String, List<PositionedEvent>>) namespacedState(
+                new MapStateDescriptor<>("waiting-clicks", Types.STRING, list));
     }
 
     @Override
-    public void processElement2(PositionedEvent click, Context ctx, Collector<AttributedClick> out) throws Exception {
-        hold(click, ctx);
-    }
-
-    private void hold(PositionedEvent e, Context ctx) throws Exception {
-        pending.add(e);
-        ctx.timerService().registerEventTimeTimer(e.ingestTime);
-        ctx.timerService().registerEventTimeTimer(e.ingestTime + retentionMs);
+    public void open() throws Exception {
+        super.open();
+        attributed = getMetricGroup().counter("attributedClicks");
     }
 
     @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<AttributedClick> out) throws Exception {
-        release(t, out);
-        expire(t);
+    public void processElement1(StreamRecord<PositionedEvent> impression) throws Exception {
+        hold(impression.getValue());
     }
 
-    /** Processes the pending records with ingest time ≤ t in log order. */
-    private void release(long t, Collector<AttributedClick> out) throws Exception {
-        List<PositionedEvent> ready = new ArrayList<>();
-        List<PositionedEvent> later = new ArrayList<>();
-        for (PositionedEvent e : pending.get()) {
-            (e.ingestTime <= t ? ready : later).add(e);
+    @Override
+    public void processElement2(StreamRecord<PositionedEvent> click) throws Exception {
+        hold(click.getValue());
+    }
+
+    @Override
+    protected void process(PositionedEvent e) throws Exception {
+        if (e.eventType == EventType.AD_IMPRESSION) {
+            impression(e);
+        } else {
+            click(e);
         }
-        if (ready.isEmpty()) {
-            return;
+    }
+
+    private void impression(PositionedEvent e) throws Exception {
+        String id = e.impressionId;
+        for (Long hour : liveHours) {
+            waitingClicks.setCurrentNamespace(hour);
+            List<PositionedEvent> clicks = waitingClicks.get(id);
+            if (clicks == null) {
+                continue;
+            }
+            boolean claimed = false;
+            for (Iterator<PositionedEvent> it = clicks.iterator(); it.hasNext(); ) {
+                PositionedEvent click = it.next();
+                if (Facts.inAttributionWindow(e.eventTime, click.eventTime)) {
+                    emit(click, e);
+                    it.remove();
+                    claimed = true;
+                }
+            }
+            if (clicks.isEmpty()) {
+                waitingClicks.remove(id);
+            } else if (claimed) {
+                waitingClicks.put(id, clicks);
+            }
         }
-        pending.update(later);
-        ready.sort(PositionedEvent.LOG_ORDER);
-        List<PositionedEvent> imps = toList(impressions.get());
-        List<PositionedEvent> waiting = toList(waitingClicks.get());
-        for (PositionedEvent e : ready) {
-            if (e.eventType == dev.tandem.core.event.EventType.AD_IMPRESSION) {
-                imps.add(forState(e));
-                for (Iterator<PositionedEvent> it = waiting.iterator(); it.hasNext(); ) {
-                    PositionedEvent click = it.next();
-                    if (Facts.inAttributionWindow(e.eventTime, click.eventTime)) {
-                        emit(click, e, out);
-                        it.remove();
-                    }
-                }
-            } else {
-                PositionedEvent match = null;
-                for (PositionedEvent imp : imps) {
-                    if (Facts.inAttributionWindow(imp.eventTime, e.eventTime)) {
-                        match = imp;
-                        break;
-                    }
-                }
-                if (match != null) {
-                    emit(e, match, out);
-                } else {
-                    waiting.add(e);
+        long hour = Shards.hourOf(e.ingestTime);
+        impressions.setCurrentNamespace(hour);
+        List<PositionedEvent> same = impressions.get(id);
+        if (same == null) {
+            same = new ArrayList<>(1);
+        }
+        same.add(forState(e));
+        impressions.put(id, same);
+        touch(keyOf(e), hour);
+    }
+
+    private void click(PositionedEvent e) throws Exception {
+        String id = e.impressionId;
+        for (Long hour : liveHours) { // ascending: hours, and each list, are in log order
+            impressions.setCurrentNamespace(hour);
+            List<PositionedEvent> imps = impressions.get(id);
+            if (imps == null) {
+                continue;
+            }
+            for (PositionedEvent imp : imps) {
+                if (Facts.inAttributionWindow(imp.eventTime, e.eventTime)) {
+                    emit(e, imp);
+                    return;
                 }
             }
         }
-        impressions.update(imps);
-        waitingClicks.update(waiting);
+        long hour = Shards.hourOf(e.ingestTime);
+        waitingClicks.setCurrentNamespace(hour);
+        List<PositionedEvent> waiting = waitingClicks.get(id);
+        if (waiting == null) {
+            waiting = new ArrayList<>(1);
+        }
+        waiting.add(e);
+        waitingClicks.put(id, waiting);
+        touch(keyOf(e), hour);
     }
 
     /**
@@ -133,34 +170,16 @@ public class AttributionJoin extends KeyedCoProcessFunction<String, PositionedEv
         return p;
     }
 
-    private void emit(PositionedEvent click, PositionedEvent impression, Collector<AttributedClick> out) {
+    private void emit(PositionedEvent click, PositionedEvent impression) {
         attributed.inc();
-        out.collect(AttributedClick.of(click, impression));
+        emit(AttributedClick.of(click, impression), Math.max(click.ingestTime, impression.ingestTime));
     }
 
-    /** Forgets impressions and waiting clicks whose ingest time + retention ≤ t. */
-    private void expire(long t) throws Exception {
-        impressions.update(unexpired(impressions.get(), t));
-        waitingClicks.update(unexpired(waitingClicks.get(), t));
-    }
-
-    private List<PositionedEvent> unexpired(Iterable<PositionedEvent> items, long t) {
-        List<PositionedEvent> keep = new ArrayList<>();
-        if (items != null) {
-            for (PositionedEvent e : items) {
-                if (e.ingestTime + retentionMs > t) {
-                    keep.add(e);
-                }
-            }
-        }
-        return keep;
-    }
-
-    private static List<PositionedEvent> toList(Iterable<PositionedEvent> items) {
-        List<PositionedEvent> l = new ArrayList<>();
-        if (items != null) {
-            items.forEach(l::add);
-        }
-        return l;
+    @Override
+    protected void expire(long hour) {
+        impressions.setCurrentNamespace(hour);
+        impressions.clear();
+        waitingClicks.setCurrentNamespace(hour);
+        waitingClicks.clear();
     }
 }

@@ -1,91 +1,90 @@
 package dev.tandem.speed.logic;
 
 import dev.tandem.speed.model.PositionedEvent;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.internal.InternalMapState;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Keeps the first copy of each event_id in log order (ingest time, partition, offset), keyed by
- * event_id, and forgets the id {@code retention} after the first copy's ingest time.
+ * Keeps the first copy of each event_id in log order (ingest time, partition, offset), keyed by the
+ * event_id's shard ({@link Shards}), and remembers the id for at least {@code retention} after the
+ * first copy's ingest time (at most one hour longer).
  *
  * <p><b>Ordering.</b> Copies of one event_id can sit in different partitions, and Flink interleaves
  * partitions arbitrarily, so "first to arrive" is not "first in the log". The event time of this
  * job is the ingest time (the broker's LogAppendTime, non-decreasing per partition), so a watermark
- * W means every record with ingest time ≤ W has arrived. A copy is therefore held (the earliest so
- * far in {@code candidate}) until the watermark passes its ingest time, then released: at that
- * moment no earlier copy can still come. Later copies are dropped until the id is forgotten.
+ * W means every record with ingest time ≤ W has arrived. Every copy therefore waits until the
+ * watermark passes it ({@link LogOrderedOperator}); then copies are taken in log order, and the
+ * first one whose id is not yet known is released, the others dropped.
  *
- * <p>State per id: the unreleased candidate, then the released copy's ingest time; both cleared by
- * an event-time timer at ingest time + retention, so nothing outlives the retention.
+ * <p>State: the released ids, in one map per (shard, ingest hour of the released copy); the map of
+ * an hour is dropped by one timer when the watermark passes hour + 1 h + retention.
  */
-public class Dedup extends KeyedProcessFunction<String, PositionedEvent, PositionedEvent> {
+public class Dedup extends LogOrderedOperator<PositionedEvent> implements OneInputStreamOperator<PositionedEvent, PositionedEvent> {
 
     private static final long serialVersionUID = 1L;
 
-    private final long retentionMs;
-    private transient ValueState<PositionedEvent> candidate;
-    private transient ValueState<Long> released;
-    private transient Counter duplicates;
-    private transient Counter outOfOrder;
-
     /** The metric counting records that arrived behind the watermark (must stay 0, README "Ordering"). */
-    public static final String BEHIND_WATERMARK = "behindWatermark";
+    public static final String BEHIND_WATERMARK = LogOrderedOperator.BEHIND_WATERMARK;
+
+    /** Released event ids of one (shard, ingest hour); the value is unused. */
+    private transient InternalMapState<Integer, Long, String, Boolean> seen;
+    private transient Counter duplicates;
 
     public Dedup(long retentionMs) {
-        this.retentionMs = retentionMs;
+        super(retentionMs);
+    }
+
+    /** The key of a record: its event_id's shard. */
+    public static int keyOf(PositionedEvent e) {
+        return Shards.of(e.eventId);
     }
 
     @Override
-    public void open(OpenContext ctx) {
-        candidate = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("candidate", TypeInformation.of(PositionedEvent.class)));
-        released = getRuntimeContext().getState(new ValueStateDescriptor<>("released-ingest-time", Types.LONG));
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicatesDropped");
-        outOfOrder = getRuntimeContext().getMetricGroup().counter(BEHIND_WATERMARK);
-
+    protected int shardOf(PositionedEvent e) {
+        return keyOf(e);
     }
 
     @Override
-    public void processElement(PositionedEvent e, Context ctx, Collector<PositionedEvent> out) throws Exception {
-        if (e.ingestTime <= ctx.timerService().currentWatermark()) {
-            // cannot happen with a sound watermark; still counted, never dropped for lateness
-            outOfOrder.inc();
-        }
-        if (released.value() != null) {
-            duplicates.inc();
-            return;
-        }
-        PositionedEvent current = candidate.value();
-        if (current == null || e.precedes(current)) {
-            if (current != null) {
+    @SuppressWarnings("unchecked")
+    protected void createState() throws Exception {
+        seen = (InternalMapState<Integer, Long, String, Boolean>) namespacedState(
+                new MapStateDescriptor<>("seen", Types.STRING, Types.BOOLEAN));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        duplicates = getMetricGroup().counter("duplicatesDropped");
+    }
+
+    @Override
+    public void processElement(StreamRecord<PositionedEvent> record) throws Exception {
+        hold(record.getValue());
+    }
+
+    @Override
+    protected void process(PositionedEvent e) throws Exception {
+        for (Long hour : liveHours.descendingSet()) { // a copy is most likely near the first one
+            seen.setCurrentNamespace(hour);
+            if (seen.contains(e.eventId)) {
                 duplicates.inc();
+                return;
             }
-            candidate.update(e);
-            ctx.timerService().registerEventTimeTimer(e.ingestTime);
-        } else {
-            duplicates.inc();
         }
+        long hour = Shards.hourOf(e.ingestTime);
+        seen.setCurrentNamespace(hour);
+        seen.put(e.eventId, Boolean.TRUE);
+        touch(keyOf(e), hour);
+        emit(e, e.ingestTime);
     }
 
     @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<PositionedEvent> out) throws Exception {
-        PositionedEvent c = candidate.value();
-        if (c != null && c.ingestTime <= t) {
-            out.collect(c);
-            candidate.clear();
-            released.update(c.ingestTime);
-            ctx.timerService().registerEventTimeTimer(c.ingestTime + retentionMs);
-            return;
-        }
-        Long r = released.value();
-        if (r != null && t >= r + retentionMs) {
-            released.clear();
-        }
+    protected void expire(long hour) {
+        seen.setCurrentNamespace(hour);
+        seen.clear();
     }
 }

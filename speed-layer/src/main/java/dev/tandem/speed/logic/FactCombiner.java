@@ -48,7 +48,8 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
     private final int maxKeys;
     private transient Map<PendingKey, Aggregate> pending;
 
-    private record PendingKey(ViewDefinition view, ViewKey key, long tag) {
+    /** The view by its index in {@link Views#ALL}: hashing a {@link ViewDefinition} record walks all its fields. */
+    private record PendingKey(int view, ViewKey key, long tag) {
     }
 
     public FactCombiner(ToFact<T> toFact, int maxKeys) {
@@ -78,9 +79,10 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
     }
 
     private void add(Fact fact) {
-        for (ViewDefinition view : Views.ALL) {
-            view.contribute(fact, (key, single) -> {
-                PendingKey k = new PendingKey(view, key, fact.tag());
+        for (int i = 0; i < Views.ALL.size(); i++) {
+            int index = i;
+            Views.ALL.get(i).contribute(fact, (key, single) -> {
+                PendingKey k = new PendingKey(index, key, fact.tag());
                 Aggregate a = pending.get(k);
                 if (a == null) {
                     pending.put(k, single);
@@ -118,7 +120,7 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
         }
         for (Map.Entry<PendingKey, Aggregate> e : pending.entrySet()) {
             PendingKey k = e.getKey();
-            output.collect(new StreamRecord<>(Contribution.of(k.view(), k.key(), k.tag(), e.getValue())));
+            output.collect(new StreamRecord<>(Contribution.of(Views.ALL.get(k.view()), k.key(), k.tag(), e.getValue())));
         }
         pending.clear();
     }

@@ -4,12 +4,16 @@ import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Comparator;
 
 /**
  * A valid event with its log position: the flat Flink-POJO twin of core's {@link IngestedEvent}
- * (core's records are not POJOs, and Kryo is slow and fragile for state).
+ * (core's records are not POJOs, and Kryo is slow and fragile for state). Flink serializes it with
+ * {@link PositionedEventSerializer}.
  */
+@TypeInfo(PositionedEventTypeInfo.Factory.class)
 public class PositionedEvent implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     public String eventId;

@@ -99,8 +99,12 @@ class SpeedJobKafkaTest {
     }
 
     private static StreamExecutionEnvironment env(SpeedConfig config) {
+        return env(config, 2);
+    }
+
+    private static StreamExecutionEnvironment env(SpeedConfig config, int parallelism) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         SpeedJob.configure(env, config);
         return env;
     }
@@ -158,10 +162,14 @@ class SpeedJobKafkaTest {
         }
     }
 
-    /** The ordering assumption held: no record ever reached dedup behind the watermark. */
+    /** The ordering assumption held: no record ever reached dedup or the join behind the watermark. */
     private static void assertNothingBehindTheWatermark(JobClient client) throws Exception {
+        assertNothingBehindTheWatermark(client, 2);
+    }
+
+    private static void assertNothingBehindTheWatermark(JobClient client, int parallelism) throws Exception {
         Map<String, Metric> counters = METRICS.findMetrics(client.getJobID(), Dedup.BEHIND_WATERMARK);
-        assertThat(counters).as("one counter per dedup subtask").hasSize(2);
+        assertThat(counters).as("one counter per dedup and join subtask").hasSize(2 * parallelism);
         counters.values().forEach(m -> assertThat(((Counter) m).getCount()).isZero());
     }
 
@@ -259,13 +267,15 @@ class SpeedJobKafkaTest {
     }
 
     @Test
-    void stopWithSavepointAndRestoreContinuesExactly() throws Exception {
+    void stopWithSavepointAndRestoreAtAnotherParallelismContinuesExactly() throws Exception {
         SpeedConfig config = config("savepoint");
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(kafka.bootstrapServers());
              CommittedReader changelog = new CommittedReader(kafka.bootstrapServers(), config.viewsTopic())) {
             ChangelogFold fold = new ChangelogFold();
             List<TestLogs.Produced> values = generated(37, 1600);
-            JobClient first = job(config).executeAsync(env(config));
+            // the restore also rescales (1 -> 2): dedup and join state, and the records waiting for
+            // the watermark, are split by shard between the new subtasks
+            JobClient first = job(config).executeAsync(env(config, 1));
             String savepoint;
             try {
                 KafkaTestSupport.produce(producer, config.eventsTopic(), values.subList(0, 800));
@@ -276,7 +286,7 @@ class SpeedJobKafkaTest {
             }
             // while the job is down, more events arrive
             KafkaTestSupport.produce(producer, config.eventsTopic(), values.subList(800, values.size()));
-            JobClient second = job(config).executeAsync(env(config), savepoint);
+            JobClient second = job(config).executeAsync(env(config, 2), savepoint);
             try {
                 awaitExact(config, changelog, fold);
                 assertDlqComplete(config);

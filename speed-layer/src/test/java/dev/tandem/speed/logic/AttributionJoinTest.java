@@ -8,7 +8,6 @@ import dev.tandem.speed.model.AttributedClick;
 import dev.tandem.speed.model.PositionedEvent;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AttributionJoinTest {
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, PositionedEvent, PositionedEvent, AttributedClick> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<Integer, PositionedEvent, PositionedEvent, AttributedClick> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                new AttributionJoin(RETENTION), e -> e.impressionId, e -> e.impressionId, Types.STRING);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new AttributionJoin(RETENTION), AttributionJoin::keyOf, AttributionJoin::keyOf, Types.INT);
+        harness.open();
     }
 
     @AfterEach
@@ -113,13 +113,19 @@ class AttributionJoinTest {
         impression(at(imp("i1", "e-i1", "c1", "2026-11-26T10:00:00Z"), "2026-11-26T10:00:00Z", 0, 0));
         click(at(TestEvents.click("orphan", "i2", "u2", "c1", "2026-11-26T10:30:00Z"), "2026-11-26T10:31:00Z", 1, 0));
         watermark("2026-11-26T11:00:00Z");
+        // the impression (shard of i1, hour 10:00) and the waiting click (shard of i2, hour 10:00)
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-        watermark("2026-11-28T10:31:00Z");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(Shards.of("i1") == Shards.of("i2") ? 1 : 2);
+        // a click within the retention of the end of the impression's ingest hour still finds it
+        click(at(TestEvents.click("inTime", "i1", "u2", "c1", "2026-11-26T10:30:00Z"), "2026-11-28T10:59:00Z", 1, 1));
+        watermark("2026-11-28T10:59:00Z");
+        assertThat(attributions()).containsExactly("inTime->e-i1/c1");
+        watermark("2026-11-28T11:00:00Z");
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         // a click after the retention no longer finds the impression (the next batch run will)
-        click(at(TestEvents.click("tooLate", "i1", "u2", "c1", "2026-11-26T10:30:00Z"), "2026-11-28T10:31:01Z", 1, 1));
-        watermark("2026-11-28T10:31:01Z");
-        assertThat(attributions()).isEmpty();
+        click(at(TestEvents.click("tooLate", "i1", "u2", "c1", "2026-11-26T10:30:00Z"), "2026-11-28T11:00:01Z", 1, 2));
+        watermark("2026-11-28T11:00:01Z");
+        assertThat(attributions()).containsExactly("inTime->e-i1/c1");
     }
 }
