@@ -32,6 +32,10 @@ import java.util.TreeMap;
 
 import static dev.tandem.batch.spark.MasterRows.REJECT;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 
 /**
  * A batch run on Spark: read the complete master hours below the cutoff H, compute the views
@@ -201,6 +205,7 @@ public final class SparkRecomputeJob {
         // validated once and kept; ad_id and order_id matter to validation only, so they are not kept
         Dataset<Row> log = pipeline.validate(master).drop("ad_id", "order_id").persist(StorageLevel.MEMORY_AND_DISK());
         long[] validClicks = {0};
+        boolean[] positionsPack = {true};
         Dataset<Row> laterCopies = null;
         Dataset<Row> deduped = null;
         Dataset<Row> attributed = null;
@@ -211,8 +216,20 @@ public final class SparkRecomputeJob {
                 long records = 0;
                 long rejected = 0;
                 Map<String, Long> byReason = new TreeMap<>();
-                for (Row r : log.groupBy(col(REJECT), col(MasterRows.EVENT_TYPE)).count().collectAsList()) {
+                long minPartition = Long.MAX_VALUE;
+                long maxPartition = Long.MIN_VALUE;
+                long minOffset = Long.MAX_VALUE;
+                long maxOffset = Long.MIN_VALUE;
+                for (Row r : log.groupBy(col(REJECT), col(MasterRows.EVENT_TYPE))
+                        .agg(count(lit(1)), min(MasterRows.PARTITION), max(MasterRows.PARTITION),
+                                min(MasterRows.OFFSET), max(MasterRows.OFFSET)).collectAsList()) {
                     long n = r.getLong(2);
+                    if (!r.isNullAt(3) && !r.isNullAt(5)) {
+                        minPartition = Math.min(minPartition, r.getInt(3));
+                        maxPartition = Math.max(maxPartition, r.getInt(4));
+                        minOffset = Math.min(minOffset, r.getLong(5));
+                        maxOffset = Math.max(maxOffset, r.getLong(6));
+                    }
                     records += n;
                     if (!r.isNullAt(0)) {
                         rejected += n;
@@ -222,6 +239,7 @@ public final class SparkRecomputeJob {
                     }
                 }
                 inputs.putAll(byReason);
+                positionsPack[0] = SparkViewPipeline.positionsPack(minPartition, maxPartition, minOffset, maxOffset);
                 inputs.put("records", records);
                 inputs.put("rejected", rejected);
                 inputs.put("valid", records - rejected);
@@ -230,7 +248,7 @@ public final class SparkRecomputeJob {
             Dataset<Row> later = stages.time("dedup", () -> SparkViewPipeline.laterCopies(log));
             laterCopies = later;
             Dataset<Row> firstCopies = SparkViewPipeline.withoutLaterCopies(SparkViewPipeline.valid(log), later,
-                    later.count());
+                    later.count(), positionsPack[0]);
             if (prevState != null) {
                 // an event whose id was seen below H0 had its first copy there: every earlier hour
                 // precedes every new one in log order

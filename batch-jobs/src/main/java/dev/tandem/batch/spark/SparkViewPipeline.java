@@ -163,19 +163,31 @@ public final class SparkViewPipeline {
     }
 
     /** The valid log rows except the {@link #laterCopies later copies}: the first copies (broadcast when at most {@value #BROADCAST_IDS}). */
-    public static Dataset<Row> withoutLaterCopies(Dataset<Row> valid, Dataset<Row> laterCopies, long count) {
+    public static Dataset<Row> withoutLaterCopies(Dataset<Row> valid, Dataset<Row> laterCopies, long count,
+                                                  boolean positionsPack) {
+        if (!positionsPack) {
+            Dataset<Row> drop = count <= BROADCAST_IDS ? broadcast(laterCopies) : laterCopies;
+            return valid.join(drop, valid.col(PARTITION).equalTo(drop.col(PARTITION))
+                    .and(valid.col(OFFSET).equalTo(drop.col(OFFSET))), "left_anti");
+        }
         Dataset<Row> drop = laterCopies.select(position(laterCopies).as("_pos"));
         drop = count <= BROADCAST_IDS ? broadcast(drop) : drop;
         return valid.join(drop, position(valid).equalTo(drop.col("_pos")), "left_anti");
     }
 
     /**
-     * A log position as one long, {@code partition << 40 | offset} (offsets below 2^40, partitions
-     * below 2^23): a single long join key lets Spark probe a compact long hash map, several times
-     * cheaper per row than a two-column key, and every deduplicated row is probed.
+     * A log position as one long, {@code partition << 40 | offset}, one-to-one when every
+     * partition is in [0, 2^23) and every offset in [0, 2^40) ({@link #positionsPack}): a single
+     * long join key lets Spark probe a compact long hash map, several times cheaper per row than a
+     * two-column key, and every deduplicated row is probed.
      */
     static Column position(Dataset<Row> rows) {
         return shiftleft(rows.col(PARTITION).cast(DataTypes.LongType), 40).bitwiseOR(rows.col(OFFSET));
+    }
+
+    /** Whether positions within these bounds pack one-to-one into {@link #position}. */
+    public static boolean positionsPack(long minPartition, long maxPartition, long minOffset, long maxOffset) {
+        return minPartition >= 0 && maxPartition < (1L << 23) && minOffset >= 0 && maxOffset < (1L << 40);
     }
 
     /** Facts of deduplicated events whose tag is at least {@code fromTag}. */

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sort that finds repeated id hashes for dedup, against counting in a map. */
+/** Dedup's helpers: the sort that finds repeated id hashes (against counting in a map), and position packing. */
 class RepeatedValuesTest {
 
     @Test
@@ -37,5 +37,15 @@ class RepeatedValuesTest {
             it.forEachRemaining(actual::add);
             assertThat(actual).as("round %d, %d values", round, n).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void positionsPackOnlyWhenThePackingIsOneToOne() {
+        assertThat(SparkViewPipeline.positionsPack(0, 11, 0, 5_000_000_000L)).isTrue();
+        assertThat(SparkViewPipeline.positionsPack(0, (1 << 23) - 1, 0, (1L << 40) - 1)).isTrue();
+        assertThat(SparkViewPipeline.positionsPack(0, 1 << 23, 0, 10)).isFalse();
+        assertThat(SparkViewPipeline.positionsPack(0, 3, 0, 1L << 40)).isFalse();
+        assertThat(SparkViewPipeline.positionsPack(-1, 3, 0, 10)).isFalse();
+        assertThat(SparkViewPipeline.positionsPack(0, 3, -5, 10)).isFalse();
     }
 }
