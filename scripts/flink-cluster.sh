@@ -35,7 +35,7 @@ CP_FILE="$ROOT/scripts/flink/target/flink-classpath.txt"
 die() { echo "flink-cluster: $*" >&2; exit 2; }
 
 classpath() {
-  if [[ ! -f "$CP_FILE" ]]; then
+  if [[ ! -f "$CP_FILE" || "$ROOT/scripts/flink/pom.xml" -nt "$CP_FILE" ]]; then
     echo "flink-cluster: resolving the Flink jars (first use) ..." >&2
     (cd "$ROOT" && mvn -B -q -f scripts/flink/pom.xml package) >&2
   fi
