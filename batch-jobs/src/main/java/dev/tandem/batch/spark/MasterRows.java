@@ -103,14 +103,7 @@ public final class MasterRows {
 
     /** The event type named in a row; an unknown name reads as null, which the validator rejects as {@code unknown_type}. */
     static EventType eventTypeOrNull(String name) {
-        if (name == null) {
-            return null;
-        }
-        try {
-            return EventType.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return EventType.ofNameOrNull(name);
     }
 
     /**

@@ -22,7 +22,7 @@ public final class MasterRows {
     public static IngestedEvent fromRecord(GenericRecord r) {
         Event e = Event.builder()
                 .eventId(str(r.get("event_id")))
-                .eventType(type(str(r.get("event_type"))))
+                .eventType(EventType.ofNameOrNull(str(r.get("event_type"))))
                 .eventTime(BatchViewSchema.epochMillis(r.get("event_time")))
                 .userId(str(r.get("user_id")))
                 .region(str(r.get("region")))
@@ -46,17 +46,6 @@ public final class MasterRows {
     /** Whether {@link #toRecord} can represent the event (the schema's required fields are set). */
     public static boolean representable(Event e) {
         return e.eventId() != null && e.eventType() != null && e.userId() != null;
-    }
-
-    private static EventType type(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return EventType.valueOf(s);
-        } catch (IllegalArgumentException ex) {
-            return null;
-        }
     }
 
     private static String str(Object o) {
