@@ -46,8 +46,6 @@ public final class MasterRows {
     /** The working layout: master fields with event_time as millis, then tag and reject. */
     public static final StructType LOG = logSchema();
 
-    private static final String[] NAMES = MASTER.fieldNames();
-
     private MasterRows() {
     }
 
@@ -101,17 +99,12 @@ public final class MasterRows {
         throw new IllegalArgumentException("not a timestamp: " + v);
     }
 
-    /** The event type named in a row; an unknown name reads as null, which the validator rejects as {@code unknown_type}. */
-    static EventType eventTypeOrNull(String name) {
-        return EventType.ofNameOrNull(name);
-    }
-
     /**
      * The event of a master or log row. An event_type core does not know reads as a null type,
      * which the validator rejects as {@code unknown_type}.
      */
     public static IngestedEvent toIngestedEvent(Row r) {
-        EventType et = eventTypeOrNull(r.getAs(EVENT_TYPE));
+        EventType et = EventType.ofNameOrNull(r.getAs(EVENT_TYPE));
         Object time = r.getAs(EVENT_TIME);
         Event e = new Event(r.getAs(EVENT_ID), et, time == null ? Long.MIN_VALUE : millis(time), r.getAs("user_id"),
                 r.getAs("region"), r.getAs("campaign_id"), r.getAs("ad_id"), r.getAs("impression_id"),
@@ -140,17 +133,5 @@ public final class MasterRows {
         return RowFactory.create(e.eventId(), e.eventType() == null ? null : e.eventType().name(),
                 new Timestamp(e.eventTime()), e.userId(), e.region(), e.campaignId(), e.adId(), e.impressionId(),
                 e.orderId(), e.totalMinor(), e.query(), e.currency(), ie.ingestTime(), ie.partition(), ie.offset());
-    }
-
-    /** A log row (working layout): the master row's values, event_time as millis, tag, reject. */
-    public static Row toLogRow(Row master, long tag, String reject) {
-        Object[] values = new Object[NAMES.length + 2];
-        for (int i = 0; i < NAMES.length; i++) {
-            Object v = master.get(master.fieldIndex(NAMES[i]));
-            values[i] = NAMES[i].equals(EVENT_TIME) && v != null ? millis(v) : v;
-        }
-        values[NAMES.length] = tag;
-        values[NAMES.length + 1] = reject;
-        return RowFactory.create(values);
     }
 }

@@ -85,7 +85,7 @@ public final class SparkViewPipeline {
         spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
                 Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
                                                       total, query, currency, ingest) -> {
-            Event e = new Event(id, MasterRows.eventTypeOrNull(type), time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
+            Event e = new Event(id, EventType.ofNameOrNull(type), time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
                     order, total, query, currency);
             Rejection rej = EventValidator.validate(e, ingest);
             return rej == null ? null : rej.code();
@@ -296,17 +296,6 @@ public final class SparkViewPipeline {
         List<Tuple2<ViewRowKey, AggregateBox>> out = new ArrayList<>(rows.size());
         rows.forEach((k, a) -> out.add(new Tuple2<>(k, new AggregateBox(a))));
         return out.iterator();
-    }
-
-    public static JavaPairRDD<ViewRowKey, AggregateBox> contributions(JavaRDD<Fact> facts) {
-        return facts.flatMapToPair(f -> {
-            List<Tuple2<ViewRowKey, AggregateBox>> out = new ArrayList<>(3);
-            for (ViewDefinition v : Views.ALL) {
-                v.contribute(f, (key, partial) -> out.add(new Tuple2<>(new ViewRowKey(v.name(), key),
-                        new AggregateBox(partial))));
-            }
-            return out.iterator();
-        });
     }
 
     /** previous ⊕ delta, key by key, through core's monoid. */
