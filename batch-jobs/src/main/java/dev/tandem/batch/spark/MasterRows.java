@@ -4,8 +4,6 @@ import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventSchemas;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
-import dev.tandem.core.view.Fact;
-import dev.tandem.core.view.Facts;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.spark.sql.Row;
@@ -39,6 +37,11 @@ public final class MasterRows {
     public static final String OFFSET = "kafka_offset";
     public static final String TAG = "tag";
     public static final String REJECT = "reject";
+    /**
+     * The event type as the ordinal of core's {@link EventType} (null when unknown): the jobs compare
+     * and carry this int after validation instead of the type's name.
+     */
+    public static final String TYPE = "type_code";
 
     /** The master file layout, derived from core's Avro schema (all columns nullable on read). */
     public static final StructType MASTER = sparkSchemaOf(EventSchemas.MASTER_EVENT);
@@ -110,21 +113,6 @@ public final class MasterRows {
                 r.getAs("region"), r.getAs("campaign_id"), r.getAs("ad_id"), r.getAs("impression_id"),
                 r.getAs("order_id"), r.getAs("total_minor"), r.getAs("query"), r.getAs("currency"));
         return new IngestedEvent(e, r.<Long>getAs(INGEST_TIME), r.<Integer>getAs(PARTITION), r.<Long>getAs(OFFSET));
-    }
-
-    /** The columns of a log row that {@link Facts#of} reads, in the order {@link #factOf} takes them. */
-    public static final String[] FACT_COLUMNS = {EVENT_TYPE, EVENT_TIME, INGEST_TIME, "user_id", "region",
-        "campaign_id", "total_minor", "query", "currency"};
-
-    /**
-     * The fact of a valid, deduplicated log row projected to {@link #FACT_COLUMNS}. Converting only
-     * these columns to Java values (not ids, ads, impressions, orders, positions) is most of what
-     * makes the views stage cheaper than {@code Facts.of(toIngestedEvent(row))}, which it equals.
-     */
-    public static Fact factOf(Row r) {
-        Event e = new Event(null, EventType.valueOf(r.getString(0)), r.getLong(1), r.getString(3), r.getString(4),
-                r.getString(5), null, null, null, r.isNullAt(6) ? null : r.getLong(6), r.getString(7), r.getString(8));
-        return Facts.of(new IngestedEvent(e, r.getLong(2), 0, 0L));
     }
 
     /** A master row (file layout) for an event at a log position. */

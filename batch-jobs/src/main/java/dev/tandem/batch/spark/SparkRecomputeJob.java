@@ -7,7 +7,6 @@ import dev.tandem.core.storage.RunManifest;
 import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.RejectReason;
-import dev.tandem.core.view.Fact;
 import dev.tandem.core.view.ViewDefinition;
 import dev.tandem.core.view.Views;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -202,14 +201,19 @@ public final class SparkRecomputeJob {
         // the cached log is scanned a few times and dropped at the end: compressing it costs more
         // (dictionary statistics of every string column) than the memory it saves here
         spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
-        // validated once and kept; ad_id and order_id matter to validation only, so they are not kept
-        Dataset<Row> log = pipeline.validate(master).drop("ad_id", "order_id").persist(StorageLevel.MEMORY_AND_DISK());
+        // the sketch metrics aggregate as objects; past this many keys per task Spark would sort every
+        // remaining input row instead (the default, 128, is far below one view's keys)
+        spark.conf().set("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000");
+        // validated once and kept; ad_id and order_id matter to validation only, so they are not
+        // kept, and the type is kept as its int code
+        Dataset<Row> log = pipeline.validate(master).drop("ad_id", "order_id", MasterRows.EVENT_TYPE).persist(StorageLevel.MEMORY_AND_DISK());
         long[] validClicks = {0};
         boolean[] positionsPack = {true};
         Dataset<Row> laterCopies = null;
         Dataset<Row> deduped = null;
         Dataset<Row> attributed = null;
         JavaPairRDD<ViewRowKey, AggregateBox> rows = null;
+        Dataset<Row> viewAggregate = null;
         try {
             // one scan of the master files: every row validated into the cached log, counted by reason
             stages.time("read_validate", () -> {
@@ -220,7 +224,7 @@ public final class SparkRecomputeJob {
                 long maxPartition = Long.MIN_VALUE;
                 long minOffset = Long.MAX_VALUE;
                 long maxOffset = Long.MIN_VALUE;
-                for (Row r : log.groupBy(col(REJECT), col(MasterRows.EVENT_TYPE))
+                for (Row r : log.groupBy(col(REJECT), col(MasterRows.TYPE))
                         .agg(count(lit(1)), min(MasterRows.PARTITION), max(MasterRows.PARTITION),
                                 min(MasterRows.OFFSET), max(MasterRows.OFFSET)).collectAsList()) {
                     long n = r.getLong(2);
@@ -234,7 +238,7 @@ public final class SparkRecomputeJob {
                     if (!r.isNullAt(0)) {
                         rejected += n;
                         byReason.merge("rejected." + RejectReason.ofCode(r.getString(0)).code(), n, Long::sum);
-                    } else if (EventType.AD_CLICK.name().equals(r.getString(1))) {
+                    } else if (!r.isNullAt(1) && r.getInt(1) == EventType.AD_CLICK.ordinal()) {
                         validClicks[0] += n;
                     }
                 }
@@ -257,8 +261,10 @@ public final class SparkRecomputeJob {
             }
             Dataset<Row> dd = firstCopies;
             deduped = dd;
+            long laterCount = later.count();
             stages.time("dedup", () -> {
-                long unique = dd.count();
+                // a full run drops exactly the later copies, one valid row each: no pass to count
+                long unique = prevState == null ? inputs.get("valid") - laterCount : dd.count();
                 inputs.put("unique_events", unique);
                 inputs.put("duplicates", inputs.get("valid") - unique);
                 return unique;
@@ -274,35 +280,58 @@ public final class SparkRecomputeJob {
                 return n;
             });
 
-            JavaRDD<Fact> facts = SparkViewPipeline.eventFacts(dd, fromTag).union(SparkViewPipeline.attributedFacts(att));
-            JavaPairRDD<ViewRowKey, AggregateBox> delta = pipeline.aggregate(facts);
-            JavaPairRDD<ViewRowKey, AggregateBox> all = delta;
-            if (previous != null) {
+            // the views as one Spark aggregation compiled from core's definitions (SparkViewPlan)
+            Dataset<Row> facts = SparkViewPlan.eventFacts(dd, fromTag).unionByName(SparkViewPlan.attributedFacts(att));
+            Dataset<Row> aggregated = SparkViewPlan.aggregate(facts, Views.ALL).persist(StorageLevel.MEMORY_AND_DISK());
+            viewAggregate = aggregated;
+            Map<String, Long> rowCounts = new TreeMap<>();
+            if (previous == null) {
+                stages.time("views", () -> {
+                    for (ViewDefinition v : Views.ALL) {
+                        rowCounts.put(v.name(), 0L);
+                    }
+                    for (Row r : aggregated.groupBy(col(SparkViewPlan.VIEW)).count().collectAsList()) {
+                        rowCounts.put(Views.ALL.get(r.getInt(0)).name(), r.getLong(1));
+                    }
+                    return rowCounts.values().stream().mapToLong(Long::longValue).sum();
+                });
+                stages.time("write", () -> {
+                    for (int i = 0; i < Views.ALL.size(); i++) {
+                        SparkViewPlan.viewRows(spark, aggregated, Views.ALL, i).write().mode(SaveMode.ErrorIfExists)
+                                .parquet(layout.viewDir(runId, Views.ALL.get(i).name()).toString());
+                    }
+                });
+            } else {
+                // previous ⊕ delta through core's monoid, key by key
+                JavaPairRDD<ViewRowKey, AggregateBox> delta = null;
                 JavaPairRDD<ViewRowKey, AggregateBox> prev = null;
-                for (ViewDefinition v : Views.ALL) {
+                for (int i = 0; i < Views.ALL.size(); i++) {
+                    ViewDefinition v = Views.ALL.get(i);
+                    JavaPairRDD<ViewRowKey, AggregateBox> d = SparkViewPipeline.storedRows(
+                            SparkViewPlan.viewRows(spark, aggregated, Views.ALL, i), v);
                     JavaPairRDD<ViewRowKey, AggregateBox> p = SparkViewPipeline.storedRows(
                             spark.read().parquet(layout.viewDir(previous.runId(), v.name()).toString()), v);
+                    delta = delta == null ? d : delta.union(d);
                     prev = prev == null ? p : prev.union(p);
                 }
-                all = pipeline.mergeWith(prev, delta);
                 inputs.put("previous_cutoff_ms", previous.cutoffMillis());
+                JavaPairRDD<ViewRowKey, AggregateBox> merged = pipeline.mergeWith(prev, delta)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                rows = merged;
+                stages.time("views", () -> {
+                    Map<String, Long> counts = merged.map(t -> t._1().view()).countByValue();
+                    for (ViewDefinition v : Views.ALL) {
+                        rowCounts.put(v.name(), counts.getOrDefault(v.name(), 0L));
+                    }
+                    return rowCounts.values().stream().mapToLong(Long::longValue).sum();
+                });
+                stages.time("write", () -> {
+                    for (ViewDefinition v : Views.ALL) {
+                        pipeline.viewRows(merged, v).write().mode(SaveMode.ErrorIfExists)
+                                .parquet(layout.viewDir(runId, v.name()).toString());
+                    }
+                });
             }
-            JavaPairRDD<ViewRowKey, AggregateBox> merged = all.persist(StorageLevel.MEMORY_AND_DISK());
-            rows = merged;
-            Map<String, Long> rowCounts = new TreeMap<>();
-            stages.time("views", () -> {
-                Map<String, Long> counts = merged.map(t -> t._1().view()).countByValue();
-                for (ViewDefinition v : Views.ALL) {
-                    rowCounts.put(v.name(), counts.getOrDefault(v.name(), 0L));
-                }
-                return rowCounts.values().stream().mapToLong(Long::longValue).sum();
-            });
-            stages.time("write", () -> {
-                for (ViewDefinition v : Views.ALL) {
-                    pipeline.viewRows(merged, v).write().mode(SaveMode.ErrorIfExists)
-                            .parquet(layout.viewDir(runId, v.name()).toString());
-                }
-            });
             stages.time("state", () -> RunState.write(layout, runId, prevState, dd, att));
             hooks.afterViewsWritten(runId);
 
@@ -333,6 +362,9 @@ public final class SparkRecomputeJob {
             }
             if (rows != null) {
                 rows.unpersist();
+            }
+            if (viewAggregate != null) {
+                viewAggregate.unpersist();
             }
         }
     }

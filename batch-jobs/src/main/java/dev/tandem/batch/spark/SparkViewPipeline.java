@@ -6,7 +6,6 @@ import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.EventValidator;
 import dev.tandem.core.validation.Rejection;
 import dev.tandem.core.view.Aggregate;
-import dev.tandem.core.view.Fact;
 import dev.tandem.core.view.Facts;
 import dev.tandem.core.view.ViewDefinition;
 import dev.tandem.core.view.ViewKey;
@@ -40,6 +39,7 @@ import static dev.tandem.batch.spark.MasterRows.OFFSET;
 import static dev.tandem.batch.spark.MasterRows.PARTITION;
 import static dev.tandem.batch.spark.MasterRows.REJECT;
 import static dev.tandem.batch.spark.MasterRows.TAG;
+import static dev.tandem.batch.spark.MasterRows.TYPE;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
@@ -49,13 +49,15 @@ import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.unix_millis;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * The batch computation on Spark, stage by stage, with no storage in it: master rows in, view rows
  * out. Every rule comes from core: {@link EventValidator} validates, dedup keeps the first copy in
- * log order, {@link Facts} makes facts and decides the attribution window, and each view of
- * {@link Views#ALL} is executed through {@link ViewDefinition#contribute} and
- * {@link Aggregate#merge} — no view is written here a second time.
+ * log order, {@link Facts} decides the attribution window and makes the facts, and the views of
+ * {@link Views#ALL} are aggregated by {@link SparkViewPlan}, compiled from their definitions; a
+ * previous version and a delta merge through {@link Aggregate#merge} — no view is written here a
+ * second time.
  *
  * <p><b>Deltas.</b> Every fact carries its ingest tag, so the facts of a batch with cutoff H split
  * exactly by tag. Given {@code fromTag} = the previous cutoff, only the facts whose tag is at least
@@ -92,10 +94,26 @@ public final class SparkViewPipeline {
         }, DataTypes.StringType);
         Dataset<Row> millis = master.withColumn(EVENT_TIME, unix_millis(col(EVENT_TIME)));
         return millis.withColumn(TAG, call_udf("tandem_tag", col(INGEST_TIME)))
+                .withColumn(TYPE, typeCode(col(EVENT_TYPE)))
                 .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
                         col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
                         col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)))
                 .as("validated");
+    }
+
+    /** core's {@link EventType} ordinal of a type name; null for a name core does not know. */
+    static Column typeCode(Column name) {
+        Column c = null;
+        for (EventType t : EventType.values()) {
+            Column is = name.equalTo(t.name());
+            c = c == null ? when(is, t.ordinal()) : c.when(is, t.ordinal());
+        }
+        return c;
+    }
+
+    /** Rows of one event type (by {@link MasterRows#TYPE}). */
+    static Column isType(EventType t) {
+        return col(TYPE).equalTo(t.ordinal());
     }
 
     /** Valid log rows only, without the reject column. */
@@ -190,23 +208,16 @@ public final class SparkViewPipeline {
         return minPartition >= 0 && maxPartition < (1L << 23) && minOffset >= 0 && maxOffset < (1L << 40);
     }
 
-    /** Facts of deduplicated events whose tag is at least {@code fromTag}. */
-    public static JavaRDD<Fact> eventFacts(Dataset<Row> deduped, long fromTag) {
-        return deduped.filter(col(TAG).geq(fromTag))
-                .select(java.util.Arrays.stream(MasterRows.FACT_COLUMNS).map(c -> col(c)).toArray(Column[]::new))
-                .javaRDD().map(MasterRows::factOf);
-    }
-
     /** Deduplicated clicks in the join's layout: c_id, impression_id, c_time, c_tag, c_user. */
     public static Dataset<Row> clicks(Dataset<Row> deduped) {
-        return deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_CLICK.name()))
+        return deduped.filter(isType(EventType.AD_CLICK))
                 .select(col(EVENT_ID).as("c_id"), col("impression_id"), col(EVENT_TIME).as("c_time"),
                         col(TAG).as("c_tag"), col("user_id").as("c_user"));
     }
 
     /** Deduplicated impressions in the join's layout: impression_id, time, tag, campaign, log position. */
     public static Dataset<Row> impressions(Dataset<Row> deduped) {
-        return deduped.filter(col(EVENT_TYPE).equalTo(EventType.AD_IMPRESSION.name()))
+        return deduped.filter(isType(EventType.AD_IMPRESSION))
                 .select(col("impression_id"), col(EVENT_TIME).as("i_time"), col(TAG).as("i_tag"),
                         col("campaign_id").as("i_campaign"), col(INGEST_TIME).as("i_ingest"),
                         col(PARTITION).as("i_partition"), col(OFFSET).as("i_offset"));
@@ -252,50 +263,6 @@ public final class SparkViewPipeline {
                 .select(col("c_id"), col("c_time"), col("c_tag"), col("c_user"),
                         col("imp.i_campaign").as("i_campaign"), col("imp.i_tag").as("i_tag"))
                 .filter(col("c_tag").geq(fromTag).or(col("i_tag").geq(fromTag)));
-    }
-
-    public static JavaRDD<Fact> attributedFacts(Dataset<Row> attributed) {
-        return attributed.javaRDD().map(r -> Facts.attributedClick(r.<Long>getAs("c_time"), r.<Long>getAs("c_tag"),
-                r.<String>getAs("c_user"), r.<String>getAs("i_campaign"), r.<Long>getAs("i_tag")));
-    }
-
-    /**
-     * Every view of {@link Views#ALL} over the facts: contribute, then merge by key — first within
-     * each input partition ({@link #foldPartition}), then across partitions through the shuffle.
-     */
-    public JavaPairRDD<ViewRowKey, AggregateBox> aggregate(JavaRDD<Fact> facts) {
-        return facts.mapPartitionsToPair(SparkViewPipeline::foldPartition)
-                .reduceByKey(AggregateBox::merge, partitions);
-    }
-
-    /**
-     * One partition's facts folded into one aggregate per view row. Each fact goes through
-     * {@link ViewDefinition#keys}, which names the rows {@link ViewDefinition#contribute} would give
-     * it. A row's first fact makes its aggregate {@code zero ⊕ fact}; a later one is folded in with
-     * {@link Aggregate#add}, i.e. {@code a ⊕ (zero ⊕ fact) = a.add(fact)} by the monoid laws — the same value as {@link Aggregate#merge}, but a sketch
-     * takes the item with one register update instead of a sketch union per fact (the union of a
-     * full HLL sketch touches all 2^lgK registers and copies them). Spark's own map-side combine of
-     * {@code reduceByKey} would merge per fact; this is what made the views stage slow.
-     */
-    static java.util.Iterator<Tuple2<ViewRowKey, AggregateBox>> foldPartition(java.util.Iterator<Fact> facts) {
-        java.util.Map<ViewRowKey, Aggregate> rows = new java.util.HashMap<>();
-        while (facts.hasNext()) {
-            Fact f = facts.next();
-            for (ViewDefinition v : Views.ALL) {
-                v.keys(f, key -> {
-                    ViewRowKey k = new ViewRowKey(v.name(), key);
-                    Aggregate a = rows.get(k);
-                    if (a == null) {
-                        rows.put(k, v.zero().add(f));
-                    } else {
-                        a.add(f);
-                    }
-                });
-            }
-        }
-        List<Tuple2<ViewRowKey, AggregateBox>> out = new ArrayList<>(rows.size());
-        rows.forEach((k, a) -> out.add(new Tuple2<>(k, new AggregateBox(a))));
-        return out.iterator();
     }
 
     /** previous ⊕ delta, key by key, through core's monoid. */
