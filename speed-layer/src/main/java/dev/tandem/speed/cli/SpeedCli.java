@@ -61,7 +61,7 @@ public final class SpeedCli implements Callable<Integer> {
                 description = "hashmap (heap) or rocksdb (default: ${DEFAULT-VALUE}).")
         String stateBackend;
 
-        @Option(names = "--state-changelog", negatable = true, defaultValue = "false", fallbackValue = "true",
+        @Option(names = "--state-changelog", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Flink's changelog state backend over the state backend: checkpoints upload only the state "
                         + "changes since the last one, a full snapshot is materialized every 10 min (default: ${DEFAULT-VALUE}; "
                         + "--no-state-changelog: full heap snapshots every checkpoint, ~1/3 of the CPU at 1 s on 2 cores).")

@@ -281,7 +281,7 @@ class SpeedJobKafkaTest {
 
     @Test
     void stopWithSavepointAndRestoreWithTheChangelogStateBackend() throws Exception {
-        stopWithSavepointAndRestore(config("savepoint-changelog").withStateChangelog(true, 2000), 1, 1);
+        stopWithSavepointAndRestore(config("savepoint-changelog").withStateChangelog(true, 2000), 2, 1);
     }
 
     private void stopWithSavepointAndRestore(SpeedConfig config, int before, int after) throws Exception {
@@ -289,8 +289,8 @@ class SpeedJobKafkaTest {
              CommittedReader changelog = new CommittedReader(kafka.bootstrapServers(), config.viewsTopic())) {
             ChangelogFold fold = new ChangelogFold();
             List<TestLogs.Produced> values = generated(37, 1600);
-            // the restore also rescales (1 -> 2): dedup and join state, and the records waiting for
-            // the watermark, are split by shard between the new subtasks
+            // the restore also rescales: dedup and join state, and the records waiting for the
+            // watermark, are split (or merged) by shard between the new subtasks
             JobClient first = job(config).executeAsync(env(config, before));
             String savepoint;
             try {
