@@ -72,7 +72,8 @@ public final class SpeedCli implements Callable<Integer> {
         String checkpointDir;
 
         @Option(names = "--restore", paramLabel = "PATH",
-                description = "Start from this savepoint or retained checkpoint (default: the newest checkpoint under a local --checkpoint-dir).")
+                description = "Start from this savepoint or retained checkpoint (default: the newest checkpoint under a local --checkpoint-dir). "
+                        + "With --state-changelog the job claims it: Flink deletes it once newer checkpoints subsume it.")
         String restore;
 
         @Option(names = "--fresh", description = "Ignore retained checkpoints: rebuild the state from the log (now - retention).")
