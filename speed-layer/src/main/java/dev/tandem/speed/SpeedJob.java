@@ -27,9 +27,11 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateChangelogOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -105,6 +107,8 @@ public final class SpeedJob {
             c.set(StateChangelogOptions.PERIODIC_MATERIALIZATION_INTERVAL, Duration.ofMillis(config.materializationIntervalMs()));
             c.setString("dstl.dfs.base-path", checkpointBase(config) + "/changelog");
         }
+        // how a restore (--restore, a retained checkpoint, `flink run -s`) treats its snapshot; see claimMode
+        c.set(StateRecoveryOptions.RESTORE_MODE, claimMode(config));
         // the JobManager's memory storage caps state at 5 MB, which 48 h of dedup state exceeds in
         // minutes: always checkpoint to a filesystem, a scratch directory unless one is given
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -126,6 +130,19 @@ public final class SpeedJob {
         // record after emitting it or keeps an emitted record to change later
         c.set(PipelineOptions.OBJECT_REUSE, true);
         return c;
+    }
+
+    /**
+     * The claim mode of a restore. Flink's default, NO_CLAIM, leaves the snapshot to the user and so
+     * makes the first checkpoint after the restore a full one, which the changelog state backend
+     * cannot take: every checkpoint of the restored job then fails ("does not support enforcing a
+     * full snapshot"), the task restarts, and nothing is ever committed again — the restored job
+     * silently serves nothing new. With the changelog the job therefore CLAIMs the snapshot: its
+     * checkpoints may build on the snapshot's files, and Flink deletes the snapshot once a newer
+     * checkpoint subsumes it (a savepoint restores once; copy it to keep it).
+     */
+    public static RecoveryClaimMode claimMode(SpeedConfig config) {
+        return config.stateChangelog() ? RecoveryClaimMode.CLAIM : RecoveryClaimMode.NO_CLAIM;
     }
 
     private static String checkpointBase(SpeedConfig config) {
@@ -168,11 +185,18 @@ public final class SpeedJob {
 
     /** Submits the job, restoring state from {@code restoreFrom} when it is not null. */
     public JobClient executeAsync(StreamExecutionEnvironment env, String restoreFrom) throws Exception {
+        if (restoreFrom != null) {
+            // in the configuration too: Flink's executors replace the graph's restore settings with the configuration's
+            Configuration restore = new Configuration();
+            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+            restore.set(StateRecoveryOptions.RESTORE_MODE, claimMode(config));
+            env.configure(restore, SpeedJob.class.getClassLoader());
+        }
         build(env);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(JOB_NAME);
         if (restoreFrom != null) {
-            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false));
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false, claimMode(config)));
         }
         return env.executeAsync(graph);
     }

@@ -61,7 +61,7 @@ public final class SpeedCli implements Callable<Integer> {
                 description = "hashmap (heap) or rocksdb (default: ${DEFAULT-VALUE}).")
         String stateBackend;
 
-        @Option(names = "--state-changelog", negatable = true, defaultValue = "false", fallbackValue = "true",
+        @Option(names = "--state-changelog", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Flink's changelog state backend over the state backend: checkpoints upload only the state "
                         + "changes since the last one, a full snapshot is materialized every 10 min (default: ${DEFAULT-VALUE}; "
                         + "--no-state-changelog: full heap snapshots every checkpoint, ~1/3 of the CPU at 1 s on 2 cores).")
@@ -72,7 +72,8 @@ public final class SpeedCli implements Callable<Integer> {
         String checkpointDir;
 
         @Option(names = "--restore", paramLabel = "PATH",
-                description = "Start from this savepoint or retained checkpoint (default: the newest checkpoint under a local --checkpoint-dir).")
+                description = "Start from this savepoint or retained checkpoint (default: the newest checkpoint under a local --checkpoint-dir). "
+                        + "With --state-changelog the job claims it: Flink deletes it once newer checkpoints subsume it.")
         String restore;
 
         @Option(names = "--fresh", description = "Ignore retained checkpoints: rebuild the state from the log (now - retention).")

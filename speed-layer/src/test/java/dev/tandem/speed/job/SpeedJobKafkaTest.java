@@ -23,6 +23,7 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import dev.tandem.speed.logic.Dedup;
@@ -173,6 +174,13 @@ class SpeedJobKafkaTest {
         counters.values().forEach(m -> assertThat(((Counter) m).getCount()).isZero());
     }
 
+    /** When the job last restored a checkpoint or savepoint (the JobManager's metric; -1: never). */
+    private static long restoreTimestamp(JobClient client) {
+        Metric m = METRICS.findMetric(client.getJobID(), "lastCheckpointRestoreTimestamp")
+                .orElseThrow(() -> new AssertionError("no lastCheckpointRestoreTimestamp metric"));
+        return ((Number) ((Gauge<?>) m).getValue()).longValue();
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
@@ -268,14 +276,22 @@ class SpeedJobKafkaTest {
 
     @Test
     void stopWithSavepointAndRestoreAtAnotherParallelismContinuesExactly() throws Exception {
-        SpeedConfig config = config("savepoint");
+        stopWithSavepointAndRestore(config("savepoint"), 1, 2);
+    }
+
+    @Test
+    void stopWithSavepointAndRestoreWithTheChangelogStateBackend() throws Exception {
+        stopWithSavepointAndRestore(config("savepoint-changelog").withStateChangelog(true, 2000), 2, 1);
+    }
+
+    private void stopWithSavepointAndRestore(SpeedConfig config, int before, int after) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(kafka.bootstrapServers());
              CommittedReader changelog = new CommittedReader(kafka.bootstrapServers(), config.viewsTopic())) {
             ChangelogFold fold = new ChangelogFold();
             List<TestLogs.Produced> values = generated(37, 1600);
-            // the restore also rescales (1 -> 2): dedup and join state, and the records waiting for
-            // the watermark, are split by shard between the new subtasks
-            JobClient first = job(config).executeAsync(env(config, 1));
+            // the restore also rescales: dedup and join state, and the records waiting for the
+            // watermark, are split (or merged) by shard between the new subtasks
+            JobClient first = job(config).executeAsync(env(config, before));
             String savepoint;
             try {
                 KafkaTestSupport.produce(producer, config.eventsTopic(), values.subList(0, 800));
@@ -286,11 +302,13 @@ class SpeedJobKafkaTest {
             }
             // while the job is down, more events arrive
             KafkaTestSupport.produce(producer, config.eventsTopic(), values.subList(800, values.size()));
-            JobClient second = job(config).executeAsync(env(config, 2), savepoint);
+            JobClient second = job(config).executeAsync(env(config, after), savepoint);
             try {
                 awaitExact(config, changelog, fold);
                 assertDlqComplete(config);
-                assertNothingBehindTheWatermark(second);
+                assertNothingBehindTheWatermark(second, after);
+                // restored, not rebuilt from the log (which would also be exact)
+                assertThat(restoreTimestamp(second)).as("restored from the savepoint").isPositive();
             } finally {
                 second.cancel().get();
             }
