@@ -22,12 +22,17 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static dev.tandem.batch.spark.MasterRows.REJECT;
 import static org.apache.spark.sql.functions.col;
@@ -285,6 +290,7 @@ public final class SparkRecomputeJob {
             Dataset<Row> aggregated = SparkViewPlan.aggregate(facts, Views.ALL).persist(StorageLevel.MEMORY_AND_DISK());
             viewAggregate = aggregated;
             Map<String, Long> rowCounts = new TreeMap<>();
+            List<Runnable> writes = new ArrayList<>();
             if (previous == null) {
                 stages.time("views", () -> {
                     for (ViewDefinition v : Views.ALL) {
@@ -295,12 +301,11 @@ public final class SparkRecomputeJob {
                     }
                     return rowCounts.values().stream().mapToLong(Long::longValue).sum();
                 });
-                stages.time("write", () -> {
-                    for (int i = 0; i < Views.ALL.size(); i++) {
-                        SparkViewPlan.viewRows(spark, aggregated, Views.ALL, i).write().mode(SaveMode.ErrorIfExists)
-                                .parquet(layout.viewDir(runId, Views.ALL.get(i).name()).toString());
-                    }
-                });
+                for (int i = 0; i < Views.ALL.size(); i++) {
+                    int view = i;
+                    writes.add(() -> SparkViewPlan.viewRows(spark, aggregated, Views.ALL, view).write()
+                            .mode(SaveMode.ErrorIfExists).parquet(layout.viewDir(runId, Views.ALL.get(view).name()).toString()));
+                }
             } else {
                 // previous ⊕ delta through core's monoid, key by key
                 JavaPairRDD<ViewRowKey, AggregateBox> delta = null;
@@ -325,14 +330,15 @@ public final class SparkRecomputeJob {
                     }
                     return rowCounts.values().stream().mapToLong(Long::longValue).sum();
                 });
-                stages.time("write", () -> {
-                    for (ViewDefinition v : Views.ALL) {
-                        pipeline.viewRows(merged, v).write().mode(SaveMode.ErrorIfExists)
-                                .parquet(layout.viewDir(runId, v.name()).toString());
-                    }
-                });
+                for (ViewDefinition v : Views.ALL) {
+                    writes.add(() -> pipeline.viewRows(merged, v).write().mode(SaveMode.ErrorIfExists)
+                            .parquet(layout.viewDir(runId, v.name()).toString()));
+                }
             }
-            stages.time("state", () -> RunState.write(layout, runId, prevState, dd, att));
+            writes.add(() -> RunState.write(layout, runId, prevState, dd, att));
+            // the view writes are small and mostly wait on the driver, the state write is one long
+            // pass: run side by side they take about as long as the state alone
+            stages.time("write", () -> inParallel(writes));
             hooks.afterViewsWritten(runId);
 
             RunManifest manifest = new RunManifest(runId, "spark", label, Instant.ofEpochMilli(h).toString(),
@@ -366,6 +372,32 @@ public final class SparkRecomputeJob {
             if (viewAggregate != null) {
                 viewAggregate.unpersist();
             }
+        }
+    }
+
+    /** Runs the tasks on their own threads (each submits its own Spark jobs); rethrows the first failure. */
+    static void inParallel(List<Runnable> tasks) {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Runnable t : tasks) {
+                running.add(pool.submit(t));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing", e);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
