@@ -1,6 +1,7 @@
 package dev.tandem.core.view;
 
 import dev.tandem.core.event.Event;
+import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
 import dev.tandem.core.time.IngestTags;
 
@@ -19,16 +20,25 @@ public final class Facts {
     /** The fact of a valid, deduplicated event. */
     public static Fact of(IngestedEvent ie) {
         Event e = ie.event();
-        long tag = ie.tag();
-        return switch (e.eventType()) {
-            case AD_IMPRESSION -> new Fact(FactKind.IMPRESSION, e.eventTime(), tag, e.userId(), e.campaignId(),
-                    e.region(), null, 0, null);
-            case AD_CLICK -> new Fact(FactKind.CLICK, e.eventTime(), tag, e.userId(), e.campaignId(),
+        return of(e.eventType(), e.eventTime(), ie.tag(), e.userId(), e.campaignId(), e.region(),
+                e.currency(), e.totalMinor(), e.query());
+    }
+
+    /**
+     * The same from the event's fields (engines that keep events in their own flat form): the fact
+     * keeps only the fields its kind's views read.
+     */
+    public static Fact of(EventType type, long eventTime, long tag, String userId, String campaignId,
+                          String region, String currency, Long totalMinor, String query) {
+        return switch (type) {
+            case AD_IMPRESSION -> new Fact(FactKind.IMPRESSION, eventTime, tag, userId, campaignId,
+                    region, null, 0, null);
+            case AD_CLICK -> new Fact(FactKind.CLICK, eventTime, tag, userId, campaignId,
                     null, null, 0, null);
-            case ORDER_CREATED -> new Fact(FactKind.ORDER, e.eventTime(), tag, e.userId(), null,
-                    e.region(), e.currency(), e.totalMinor(), null);
-            case SEARCH -> new Fact(FactKind.SEARCH, e.eventTime(), tag, e.userId(), null,
-                    null, null, 0, e.query());
+            case ORDER_CREATED -> new Fact(FactKind.ORDER, eventTime, tag, userId, null,
+                    region, currency, totalMinor, null);
+            case SEARCH -> new Fact(FactKind.SEARCH, eventTime, tag, userId, null,
+                    null, null, 0, query);
         };
     }
 

@@ -66,6 +66,26 @@ public record ViewDefinition(String name, List<Dimension> dimensions, Granularit
             return;
         }
         long bucket = granularity.bucketStart(fact.eventTime());
+        int n = dimensions.size();
+        // one value per dimension (every dimension but a terms one): a single key, built directly
+        String[] single = new String[n];
+        int multi = -1;
+        for (int i = 0; i < n; i++) {
+            Dimension d = dimensions.get(i);
+            if (d.terms()) {
+                multi = i;
+                break;
+            }
+            String v = d.field().stringValue(fact);
+            if (v == null) {
+                return;
+            }
+            single[i] = v;
+        }
+        if (multi < 0) {
+            out.accept(new ViewKey(List.of(single), bucket));
+            return;
+        }
         List<List<String>> keys = new ArrayList<>();
         keys.add(List.of());
         for (Dimension d : dimensions) {
@@ -88,8 +108,8 @@ public record ViewDefinition(String name, List<Dimension> dimensions, Granularit
 
     /** Whether any metric of this view reads facts of this kind (no allocation, unlike {@link #sourceKinds}). */
     public boolean reads(FactKind kind) {
-        for (MetricDefinition m : metrics) {
-            if (m.source() == kind) {
+        for (int i = 0; i < metrics.size(); i++) {
+            if (metrics.get(i).source() == kind) {
                 return true;
             }
         }

@@ -67,6 +67,12 @@ public final class SpeedCli implements Callable<Integer> {
                         + "--no-state-changelog: full heap snapshots every checkpoint, ~1/3 of the CPU at 1 s on 2 cores).")
         boolean stateChangelog;
 
+        @Option(names = "--max-partition-drift", defaultValue = "0", paramLabel = "MS",
+                description = "Watermark alignment while catching up: pause a partition whose ingest time runs more than MS "
+                        + "ahead of the slowest (fewer records waiting in dedup; 0 = off, the default; "
+                        + "docs/BENCHMARKS.md \"Speed layer\").")
+        long maxPartitionDriftMs;
+
         @Option(names = "--checkpoint-dir", paramLabel = "DIR",
                 description = "Durable checkpoints (URI or path), retained on cancel so a restart can --restore them.")
         String checkpointDir;
@@ -127,7 +133,7 @@ public final class SpeedCli implements Callable<Integer> {
                 env.setParallelism(parallelism);
                 SpeedJob.configure(env, config);
                 SpeedJob job = new SpeedJob(config, KafkaIo.eventsSource(servers, config),
-                        IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs(), config.idleWatermarkGraceMs()),
+                        IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs(), config.idleWatermarkGraceMs(), maxPartitionDriftMs),
                         KafkaIo.changelogSink(servers, config), KafkaIo.dlqSink(servers, config));
                 LOG.info("speed layer starting against {}: {}", servers, config);
                 System.out.println("speed layer: " + servers + " " + config.eventsTopic() + " -> " + config.viewsTopic()

@@ -47,6 +47,9 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
     private final ToFact<T> toFact;
     private final int maxKeys;
     private transient Map<PendingKey, Aggregate> pending;
+    private transient java.util.function.Consumer<ViewKey> addKey;
+    private transient Fact adding;
+    private transient int addingView;
 
     /** The view by its index in {@link Views#ALL}: hashing a {@link ViewDefinition} record walks all its fields. */
     private record PendingKey(int view, ViewKey key, long tag) {
@@ -59,7 +62,7 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
 
     /** For deduplicated events: each event's own fact. */
     public static FactCombiner<PositionedEvent> ofEvents(int maxKeys) {
-        return new FactCombiner<>(e -> Facts.of(e.toIngestedEvent()), maxKeys);
+        return new FactCombiner<>(PositionedEvent::toFact, maxKeys);
     }
 
     /** For attributed clicks (tag = the later of the click's and the impression's tags). */
@@ -71,6 +74,7 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
     public void open() throws Exception {
         super.open();
         pending = new HashMap<>();
+        addKey = this::addKey;
     }
 
     @Override
@@ -80,19 +84,27 @@ public class FactCombiner<T> extends AbstractStreamOperator<Contribution>
 
     private void add(Fact fact) {
         for (int i = 0; i < Views.ALL.size(); i++) {
-            int index = i;
-            Views.ALL.get(i).contribute(fact, (key, single) -> {
-                PendingKey k = new PendingKey(index, key, fact.tag());
-                Aggregate a = pending.get(k);
-                if (a == null) {
-                    pending.put(k, single);
-                } else {
-                    a.add(fact);
-                }
-            });
+            ViewDefinition view = Views.ALL.get(i);
+            if (!view.reads(fact.kind())) {
+                continue;
+            }
+            adding = fact;
+            addingView = i;
+            view.keys(fact, addKey);
         }
         if (pending.size() >= maxKeys) {
             flush();
+        }
+    }
+
+    /** a ⊕ (zero ⊕ f) = a.add(f): a key already pending costs no aggregate (ViewDefinition#keys). */
+    private void addKey(ViewKey key) {
+        PendingKey k = new PendingKey(addingView, key, adding.tag());
+        Aggregate a = pending.get(k);
+        if (a == null) {
+            pending.put(k, Views.ALL.get(addingView).zero().add(adding));
+        } else {
+            a.add(adding);
         }
     }
 

@@ -3,6 +3,9 @@ package dev.tandem.speed.model;
 import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
+import dev.tandem.core.time.IngestTags;
+import dev.tandem.core.view.Fact;
+import dev.tandem.core.view.Facts;
 
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -72,6 +75,12 @@ public class PositionedEvent implements java.io.Serializable {
 
     public IngestedEvent toIngestedEvent() {
         return new IngestedEvent(toEvent(), ingestTime, partition, offset);
+    }
+
+    /** Core's fact of this event ({@link Facts#of}), without building the {@link Event}. */
+    public Fact toFact() {
+        return Facts.of(eventType, eventTime, IngestTags.tagOf(ingestTime), userId, campaignId, region, currency,
+                totalMinor, query);
     }
 
     public boolean precedes(PositionedEvent other) {

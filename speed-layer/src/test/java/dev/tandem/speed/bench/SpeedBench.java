@@ -97,7 +97,7 @@ public final class SpeedBench {
         SpeedJob.configure(env, config);
         String b = kafka.bootstrapServers();
         return new SpeedJob(config, KafkaIo.eventsSource(b, config),
-                IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs(), config.idleWatermarkGraceMs()),
+                IngestTimeWatermarks.strategy(config.idleWatermarkDelayMs(), config.idleWatermarkGraceMs(), Long.getLong("drift", 0)),
                 KafkaIo.changelogSink(b, config), KafkaIo.dlqSink(b, config)).executeAsync(env);
     }
 
