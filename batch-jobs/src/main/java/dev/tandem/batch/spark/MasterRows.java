@@ -23,9 +23,10 @@ import java.util.List;
  * derived from core's Avro schema, and conversions between Spark rows and core's
  * {@link IngestedEvent}. Pure functions, usable inside Spark tasks.
  *
- * <p>Two layouts: {@link #MASTER} is the file layout ({@code event_time} a timestamp), and
- * {@link #LOG} is the working layout of the jobs: the same fields with {@code event_time} as epoch
- * millis, plus the ingest {@code tag} and the {@code reject} reason code (null when valid).
+ * <p>{@link #MASTER} is the file layout ({@code event_time} a timestamp). The jobs work on the
+ * validated log ({@code SparkViewPipeline#validate}): the same fields with {@code event_time} as
+ * epoch millis, plus the ingest {@link #TAG}, the {@link #TYPE} code and the {@link #REJECT}
+ * reason code (null when valid).
  */
 public final class MasterRows {
 
@@ -45,9 +46,6 @@ public final class MasterRows {
 
     /** The master file layout, derived from core's Avro schema (all columns nullable on read). */
     public static final StructType MASTER = sparkSchemaOf(EventSchemas.MASTER_EVENT);
-
-    /** The working layout: master fields with event_time as millis, then tag and reject. */
-    public static final StructType LOG = logSchema();
 
     private MasterRows() {
     }
@@ -79,17 +77,6 @@ public final class MasterRows {
         };
     }
 
-    private static StructType logSchema() {
-        List<StructField> fields = new ArrayList<>();
-        for (StructField f : MASTER.fields()) {
-            fields.add(f.name().equals(EVENT_TIME)
-                    ? DataTypes.createStructField(EVENT_TIME, DataTypes.LongType, true) : f);
-        }
-        fields.add(DataTypes.createStructField(TAG, DataTypes.LongType, false));
-        fields.add(DataTypes.createStructField(REJECT, DataTypes.StringType, true));
-        return DataTypes.createStructType(fields);
-    }
-
     /** Epoch millis of a timestamp column value, whichever Java type Spark chose for it. */
     public static long millis(Object v) {
         if (v instanceof Timestamp ts) {
@@ -103,7 +90,7 @@ public final class MasterRows {
     }
 
     /**
-     * The event of a master or log row. An event_type core does not know reads as a null type,
+     * The event of a master row. An event_type core does not know reads as a null type,
      * which the validator rejects as {@code unknown_type}.
      */
     public static IngestedEvent toIngestedEvent(Row r) {

@@ -10,7 +10,6 @@ import dev.tandem.core.validation.RejectReason;
 import dev.tandem.core.view.ViewDefinition;
 import dev.tandem.core.view.Views;
 import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;

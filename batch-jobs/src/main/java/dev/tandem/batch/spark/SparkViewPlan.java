@@ -3,6 +3,7 @@ package dev.tandem.batch.spark;
 import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.event.IngestedEvent;
+import dev.tandem.core.view.BatchViewSchema;
 import dev.tandem.core.view.Dimension;
 import dev.tandem.core.view.Fact;
 import dev.tandem.core.view.FactField;
@@ -200,7 +201,7 @@ public final class SparkViewPlan {
         for (int j = 0; j < v.dimensions().size(); j++) {
             cols.add(col("d" + j).as(v.dimensions().get(j).name()));
         }
-        cols.add(timestamp_millis(col(BUCKET)).as(BUCKET_START_COLUMN));
+        cols.add(timestamp_millis(col(BUCKET)).as(BatchViewSchema.BUCKET_START));
         int l = 0;
         int h = 0;
         for (MetricDefinition m : v.metrics()) {
@@ -210,8 +211,6 @@ public final class SparkViewPlan {
         // the declared layout, non-null columns included (the rows are few: one per view key)
         return spark.createDataFrame(rows.javaRDD(), BatchViewRows.schema(v));
     }
-
-    private static final String BUCKET_START_COLUMN = dev.tandem.core.view.BatchViewSchema.BUCKET_START;
 
     private static List<MetricDefinition> longMetrics(ViewDefinition v) {
         return v.metrics().stream().filter(m -> m.kind() != MetricKind.DISTINCT).toList();
