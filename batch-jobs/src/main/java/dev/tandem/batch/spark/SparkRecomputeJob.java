@@ -255,8 +255,9 @@ public final class SparkRecomputeJob {
             });
             Dataset<Row> later = stages.time("dedup", () -> SparkViewPipeline.laterCopies(log));
             laterCopies = later;
+            long laterCount = later.count();
             Dataset<Row> firstCopies = SparkViewPipeline.withoutLaterCopies(SparkViewPipeline.valid(log), later,
-                    later.count(), positionsPack[0]);
+                    laterCount, positionsPack[0]);
             if (prevState != null) {
                 // an event whose id was seen below H0 had its first copy there: every earlier hour
                 // precedes every new one in log order
@@ -265,7 +266,6 @@ public final class SparkRecomputeJob {
             }
             Dataset<Row> dd = firstCopies;
             deduped = dd;
-            long laterCount = later.count();
             stages.time("dedup", () -> {
                 // a full run drops exactly the later copies, one valid row each: no pass to count
                 long unique = prevState == null ? inputs.get("valid") - laterCount : dd.count();
