@@ -2,6 +2,7 @@ package dev.tandem.e2e;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import dev.tandem.batch.spark.ColumnarCache;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +37,8 @@ class ExactnessScenarioTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = SparkSession.builder()
+        // the batch CLI's session setup: master rows cached as column vectors
+        spark = ColumnarCache.install(SparkSession.builder())
                 .appName("tandem-e2e")
                 .master("local[2]")
                 .config("spark.ui.enabled", "false")

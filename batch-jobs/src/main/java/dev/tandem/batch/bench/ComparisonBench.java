@@ -33,6 +33,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import dev.tandem.batch.spark.ColumnarCache;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
@@ -325,7 +326,7 @@ public final class ComparisonBench {
         SparkSession spark = null;
         SparkSpills spills = null;
         if (system.equals("spark")) {
-            spark = SparkSession.builder().appName("tandem-comparison").master("local[" + SLOTS + "]")
+            spark = ColumnarCache.install(SparkSession.builder()).appName("tandem-comparison").master("local[" + SLOTS + "]")
                     .config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.driver.host", "127.0.0.1")

@@ -3,6 +3,7 @@ package dev.tandem.batch.bench;
 import dev.tandem.batch.spark.SparkRecomputeJob;
 import dev.tandem.core.storage.RunManifest;
 import dev.tandem.core.storage.StorageLayout;
+import dev.tandem.batch.spark.ColumnarCache;
 import org.apache.spark.sql.SparkSession;
 
 import java.lang.management.ManagementFactory;
@@ -34,7 +35,7 @@ public final class RecomputeBench {
         String master = args.length > 1 ? args[1] : "local[2]";
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String shuffle = args.length > 3 ? args[3] : "8";
-        try (SparkSession spark = SparkSession.builder().appName("tandem-recompute-bench").master(master)
+        try (SparkSession spark = ColumnarCache.install(SparkSession.builder()).appName("tandem-recompute-bench").master(master)
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")

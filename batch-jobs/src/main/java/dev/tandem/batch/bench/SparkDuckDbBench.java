@@ -1,5 +1,6 @@
 package dev.tandem.batch.bench;
 
+import dev.tandem.batch.spark.ColumnarCache;
 import dev.tandem.batch.spark.SparkRecomputeJob;
 import dev.tandem.core.storage.RunManifest;
 import dev.tandem.core.storage.StorageLayout;
@@ -306,7 +307,11 @@ public final class SparkDuckDbBench {
         Properties out = new Properties();
         out.setProperty("engine", engine);
         if (engine.startsWith("spark")) {
-            try (SparkSession spark = SparkSession.builder().appName("tandem-bench").master("local[" + cores + "]")
+            SparkSession.Builder builder = SparkSession.builder();
+            if (!Boolean.getBoolean("tandem.defaultCache")) {
+                ColumnarCache.install(builder);
+            }
+            try (SparkSession spark = builder.appName("tandem-bench").master("local[" + cores + "]")
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")

@@ -1,5 +1,6 @@
 package dev.tandem.batch.cli;
 
+import dev.tandem.batch.spark.ColumnarCache;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.Map;
@@ -15,7 +16,8 @@ final class SparkSessions {
      *               ({@code spark.master} system property) wins, else {@code local[*]}
      */
     static SparkSession create(String master, Map<String, String> conf) {
-        SparkSession.Builder b = SparkSession.builder().appName("tandem-batch");
+        // the jobs cache the master rows as column vectors (ColumnarCache): set before the session exists
+        SparkSession.Builder b = ColumnarCache.install(SparkSession.builder()).appName("tandem-batch");
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         b.master(m);
         if (m.startsWith("local")) {

@@ -77,13 +77,24 @@ public final class SparkViewPipeline {
     }
 
     /**
-     * Master rows → log rows, each with its tag and its reject reason (null when valid). The reason
-     * comes from core's {@link EventValidator} through a UDF over the event's columns, and the tag
-     * from core's {@link IngestTags#tagOf}; the other columns stay in Spark's internal format (no
-     * conversion of whole rows to Java objects and back).
+     * Master rows → log rows: {@code event_time} as epoch millis, the ingest {@link MasterRows#TAG tag}
+     * from core's {@link IngestTags#tagOf} and the {@link MasterRows#TYPE type code}; not validated
+     * (see {@link #rejected}). Everything but the tag is a Spark expression, so a scan of the cached
+     * master rows through this projection stays code-generated and columnar.
+     */
+    public Dataset<Row> prepare(Dataset<Row> master) {
+        spark.udf().register("tandem_tag", (UDF1<Long, Long>) IngestTags::tagOf, DataTypes.LongType);
+        return master.withColumn(EVENT_TIME, unix_millis(col(EVENT_TIME)))
+                .withColumn(TAG, call_udf("tandem_tag", col(INGEST_TIME)))
+                .withColumn(TYPE, typeCode(col(EVENT_TYPE)));
+    }
+
+    /**
+     * Master rows → {@link #prepare prepared} log rows with their reject reason (null when valid),
+     * from core's {@link EventValidator} through a UDF over the event's columns. The other columns
+     * stay in Spark's internal format (no conversion of whole rows to Java objects and back).
      */
     public Dataset<Row> validate(Dataset<Row> master) {
-        spark.udf().register("tandem_tag", (UDF1<Long, Long>) IngestTags::tagOf, DataTypes.LongType);
         spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
                 Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
                                                       total, query, currency, ingest) -> {
@@ -92,13 +103,21 @@ public final class SparkViewPipeline {
             Rejection rej = EventValidator.validate(e, ingest);
             return rej == null ? null : rej.code();
         }, DataTypes.StringType);
-        Dataset<Row> millis = master.withColumn(EVENT_TIME, unix_millis(col(EVENT_TIME)));
-        return millis.withColumn(TAG, call_udf("tandem_tag", col(INGEST_TIME)))
-                .withColumn(TYPE, typeCode(col(EVENT_TYPE)))
+        return prepare(master)
                 .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
                         col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
-                        col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)))
-                .as("validated");
+                        col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)));
+    }
+
+    /**
+     * The rows core's validator rejects: their log position ({@code kafka_partition},
+     * {@code kafka_offset}), {@link MasterRows#REJECT reason} and {@link MasterRows#TYPE type code}.
+     * Bad records are rare, so the jobs validate every row once, keep only these, and leave the
+     * valid rows as the {@link #prepare prepared} rows without these positions
+     * ({@link #withoutPositions}) — rather than carrying a validated copy of every row.
+     */
+    public Dataset<Row> rejected(Dataset<Row> master) {
+        return validate(master).filter(col(REJECT).isNotNull()).select(col(PARTITION), col(OFFSET), col(REJECT), col(TYPE));
     }
 
     /** core's {@link EventType} ordinal of a type name; null for a name core does not know. */
@@ -116,11 +135,6 @@ public final class SparkViewPipeline {
         return col(TYPE).equalTo(t.ordinal());
     }
 
-    /** Valid log rows only, without the reject column. */
-    public static Dataset<Row> valid(Dataset<Row> log) {
-        return log.filter(col(REJECT).isNull()).drop(REJECT);
-    }
-
     /**
      * The log positions ({@code kafka_partition}, {@code kafka_offset}) of the valid log rows that
      * are <em>not</em> the first copy of their event_id in log order (ingest time, partition,
@@ -131,8 +145,7 @@ public final class SparkViewPipeline {
      * copy. A hash collision only adds a candidate: grouping and ranking use the event_id itself.
      * Persisted; unpersist it when done.
      */
-    public static Dataset<Row> laterCopies(Dataset<Row> log) {
-        Dataset<Row> valid = valid(log);
+    public static Dataset<Row> laterCopies(Dataset<Row> valid) {
         Column hash = xxhash64(col(EVENT_ID));
         Dataset<Row> repeated = valid.select(hash.as("_h")).repartition(col("_h"))
                 .mapPartitions((MapPartitionsFunction<Row, Long>) SparkViewPipeline::repeatedValues, Encoders.LONG())
@@ -180,17 +193,24 @@ public final class SparkViewPipeline {
         return repeated.iterator();
     }
 
-    /** The valid log rows except the {@link #laterCopies later copies}: the first copies (broadcast when at most {@value #BROADCAST_IDS}). */
-    public static Dataset<Row> withoutLaterCopies(Dataset<Row> valid, Dataset<Row> laterCopies, long count,
-                                                  boolean positionsPack) {
-        if (!positionsPack) {
-            Dataset<Row> drop = count <= BROADCAST_IDS ? broadcast(laterCopies) : laterCopies;
-            return valid.join(drop, valid.col(PARTITION).equalTo(drop.col(PARTITION))
-                    .and(valid.col(OFFSET).equalTo(drop.col(OFFSET))), "left_anti");
+    /**
+     * The rows except those at the given log positions ({@code kafka_partition}, {@code kafka_offset}:
+     * rejected rows, {@link #laterCopies later copies}), {@code count} of them; broadcast when at
+     * most {@value #BROADCAST_IDS}.
+     */
+    public static Dataset<Row> withoutPositions(Dataset<Row> rows, Dataset<Row> positions, long count,
+                                                boolean positionsPack) {
+        if (count == 0) {
+            return rows;
         }
-        Dataset<Row> drop = laterCopies.select(position(laterCopies).as("_pos"));
+        if (!positionsPack) {
+            Dataset<Row> drop = count <= BROADCAST_IDS ? broadcast(positions) : positions;
+            return rows.join(drop, rows.col(PARTITION).equalTo(drop.col(PARTITION))
+                    .and(rows.col(OFFSET).equalTo(drop.col(OFFSET))), "left_anti");
+        }
+        Dataset<Row> drop = positions.select(position(positions).as("_pos"));
         drop = count <= BROADCAST_IDS ? broadcast(drop) : drop;
-        return valid.join(drop, position(valid).equalTo(drop.col("_pos")), "left_anti");
+        return rows.join(drop, position(rows).equalTo(drop.col("_pos")), "left_anti");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tandem.batch.testkit;
 
+import dev.tandem.batch.spark.ColumnarCache;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -20,7 +21,7 @@ public final class LocalSpark implements ParameterResolver {
 
     /** Holds the session so JUnit closes it when the root store closes. */
     static final class Holder implements AutoCloseable {
-        final SparkSession spark = SparkSession.builder()
+        final SparkSession spark = ColumnarCache.install(SparkSession.builder())
                 .appName("tandem-batch-tests")
                 .master("local[2]")
                 .config("spark.ui.enabled", "false")
