@@ -31,7 +31,7 @@ final class SparkSessions {
         }
         b.config("spark.ui.showConsoleProgress", "false");
         b.config("spark.sql.session.timeZone", "UTC");
-        conf.forEach(b::config);
+        conf.forEach((k, v) -> b.config(k, k.equals(ColumnarCache.EXTENSIONS_CONF) ? ColumnarCache.extensionsWith(v) : v));
         return b.getOrCreate();
     }
 }

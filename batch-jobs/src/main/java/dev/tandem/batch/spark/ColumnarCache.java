@@ -89,8 +89,19 @@ public final class ColumnarCache implements CachedBatchSerializer {
      * columns, on a session that is about to be built.
      */
     public static SparkSession.Builder install(SparkSession.Builder builder) {
-        return builder.config(CONF, ColumnarCache.class.getName())
-                .config(EXTENSIONS_CONF, Extensions.class.getName());
+        // spark-submit's --conf arrives as system properties, which the builder's settings override:
+        // keep a serializer chosen there, and add to extensions named there
+        return builder.config(CONF, System.getProperty(CONF, ColumnarCache.class.getName()))
+                .config(EXTENSIONS_CONF, extensionsWith(System.getProperty(EXTENSIONS_CONF)));
+    }
+
+    /** A {@value #EXTENSIONS_CONF} value: the given list (may be null) plus {@link Extensions}. */
+    public static String extensionsWith(String extensions) {
+        String ours = Extensions.class.getName();
+        if (extensions == null || extensions.isBlank()) {
+            return ours;
+        }
+        return Arrays.asList(extensions.split("\\s*,\\s*")).contains(ours) ? extensions : extensions + "," + ours;
     }
 
     /** The session extension ({@value #EXTENSIONS_CONF}) that adds {@link ReadAsColumns}. */

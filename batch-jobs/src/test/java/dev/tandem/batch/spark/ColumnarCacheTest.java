@@ -106,6 +106,15 @@ class ColumnarCacheTest {
     }
 
     @Test
+    void userExtensionsAreKept() {
+        String ours = ColumnarCache.Extensions.class.getName();
+        assertThat(ColumnarCache.extensionsWith(null)).isEqualTo(ours);
+        assertThat(ColumnarCache.extensionsWith("io.delta.sql.DeltaSparkSessionExtension"))
+                .isEqualTo("io.delta.sql.DeltaSparkSessionExtension," + ours);
+        assertThat(ColumnarCache.extensionsWith("a.B, " + ours)).isEqualTo("a.B, " + ours);
+    }
+
+    @Test
     void otherTypesFallBackToSparksOwnFormat(SparkSession spark) {
         Dataset<Row> df = spark.range(1000).selectExpr("id", "array(id, id + 1) as pair", "named_struct('a', id) as s");
         Dataset<Row> cached = df.persist(StorageLevel.MEMORY_AND_DISK());
