@@ -46,9 +46,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@code throughput N}: N events are in the log before the job starts; the figure is the rate
  *       at which the job's checkpointed (= committed) source offsets advance between 10 % and 90 %.</li>
- *   <li>{@code freshness RATE SECONDS}: events at RATE/s; every 20 ms a probe search with a unique term
- *       is sent; its freshness is the time from its LogAppendTime to the moment a read_committed
- *       consumer of the changelog sees the probe's key.</li>
+ *   <li>{@code freshness RATE SECONDS [WARMUP]}: events at RATE/s; every 20 ms a probe search with a
+ *       unique term is sent; its freshness is the time from its LogAppendTime to the moment a
+ *       read_committed consumer of the changelog sees the probe's key. The figure is the SECONDS
+ *       after WARMUP (20) seconds of the same load; the load goes on 5 s after the last probe.</li>
  * </ul>
  * Run (see docs/BENCHMARKS.md): {@code java -cp ... dev.tandem.speed.bench.SpeedBench throughput 2000000}.
  */
@@ -71,8 +72,8 @@ public final class SpeedBench {
             switch (mode) {
                 case "throughput" -> throughput(kafka, config, args.length > 1 ? Long.parseLong(args[1]) : 1_000_000);
                 case "freshness" -> freshness(kafka, config, args.length > 1 ? Integer.parseInt(args[1]) : 10_000,
-                        args.length > 2 ? Integer.parseInt(args[2]) : 60);
-                default -> throw new IllegalArgumentException("mode: throughput N | freshness RATE SECONDS");
+                        args.length > 2 ? Integer.parseInt(args[2]) : 60, args.length > 3 ? Integer.parseInt(args[3]) : 20);
+                default -> throw new IllegalArgumentException("mode: throughput N | freshness RATE SECONDS [WARMUP_SECONDS]");
             }
         }
         try (var paths = Files.walk(dir)) { // the broker's log and the job's scratch files
@@ -157,6 +158,11 @@ public final class SpeedBench {
                 + "%,.0f events/s including job start; %,.0f events per CPU-second of this JVM (job + broker); "
                 + "load average %.1f; %s%n", sustained, n, total, perCpuSecond,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Instant.now());
+        long[] s50 = crossing(samples, n / 2);
+        System.out.printf("RESULT throughput, second half only (50%%..90%%: a warmer JIT, a larger state): "
+                + "%,.0f events/s, %,.0f events per CPU-second, %.1f µs of CPU per event, over %.1f s%n",
+                (s90[1] - s50[1]) / ((s90[0] - s50[0]) / 1e9), (s90[1] - s50[1]) / ((s90[2] - s50[2]) / 1e9),
+                (s90[2] - s50[2]) / 1e3 / (s90[1] - s50[1]), (s90[0] - s50[0]) / 1e9);
         if (at10 != null && at90 != null) {
             at90.printSince(at10, s90[2] - s10[2], s90[1] - s10[1]);
         }
@@ -176,7 +182,13 @@ public final class SpeedBench {
         throw new IllegalStateException("never reached " + value);
     }
 
-    static void freshness(LocalKafka kafka, SpeedConfig config, int rate, int seconds) throws Exception {
+    /**
+     * RATE events/s for WARMUP + SECONDS + {@link #TAIL_S} s. Probes run from the start of the load
+     * until WARMUP + SECONDS, so the last ones are committed while the load still runs (no silent
+     * partitions at the end); the figure is the probes of the SECONDS after the warm-up (steady
+     * state), and the whole probed run (cold JVM, JIT warming up under load) is printed too.
+     */
+    static void freshness(LocalKafka kafka, SpeedConfig config, int rate, int seconds, int warmupSeconds) throws Exception {
         JobClient job = startJob(kafka, config);
         Thread.sleep(8000); // job start, first checkpoint
         Map<Integer, Long> appended = new ConcurrentHashMap<>();
@@ -188,9 +200,13 @@ public final class SpeedBench {
         AtomicReference<Exception> failed = new AtomicReference<>();
         int probes = 0;
         long sent = 0;
+        double loadAtStart = loadAverage();
+        double loadAtWarm = 0;
         try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             long start = System.nanoTime();
-            long end = start + Duration.ofSeconds(seconds).toNanos();
+            long probesEnd = start + Duration.ofSeconds(warmupSeconds + seconds).toNanos();
+            long warm = start + Duration.ofSeconds(warmupSeconds).toNanos();
+            long end = probesEnd + Duration.ofSeconds(TAIL_S).toNanos();
             long tick = 0;
             while (System.nanoTime() < end) {
                 long due = start + tick * 10_000_000L; // every 10 ms: rate/100 events
@@ -207,7 +223,10 @@ public final class SpeedBench {
                     });
                     sent++;
                 }
-                if (tick % 2 == 0) {
+                if (loadAtWarm == 0 && due >= warm) {
+                    loadAtWarm = loadAverage();
+                }
+                if (tick % (PROBE_EVERY_MS / 10) == 0 && due < probesEnd) {
                     int k = probes++;
                     Event probe = Event.builder().eventId("probe-" + k).eventType(EventType.SEARCH)
                             .eventTime(System.currentTimeMillis()).userId("prober").query("probe" + k).build();
@@ -227,25 +246,35 @@ public final class SpeedBench {
         if (failed.get() != null) {
             throw failed.get();
         }
-        Thread.sleep(20_000);
+        double loadAtEnd = loadAverage();
+        Thread.sleep(10_000); // stragglers (none expected: the load ran TAIL_S beyond the last probe)
         job.cancel().get();
-        List<Long> latencies = latencies(appended, seen, 0, probes);
-        System.out.printf("sent %,d events (%,d/s target) + %d probes; %d probes seen committed%n", sent, rate, probes, latencies.size());
-        System.out.printf("RESULT freshness at %,d events/s: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms; %s%n", rate,
-                pct(latencies, 0.5), pct(latencies, 0.9), pct(latencies, 0.99), latencies.get(latencies.size() - 1), Instant.now());
-        // the first seconds of load also warm up the JIT: the same figures without them, and per 5 s
-        int warmup = 10_000 / PROBE_EVERY_MS;
-        if (probes > 2 * warmup) {
-            List<Long> steady = latencies(appended, seen, warmup, probes);
-            System.out.printf("RESULT freshness at %,d events/s after the first 10 s: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d probes)%n",
-                    rate, pct(steady, 0.5), pct(steady, 0.9), pct(steady, 0.99), steady.get(steady.size() - 1), steady.size());
-        }
-        StringBuilder windows = new StringBuilder("p99 per 5 s of load:");
+        int warmProbes = warmupSeconds * 1000 / PROBE_EVERY_MS;
+        List<Long> all = latencies(appended, seen, 0, probes);
+        List<Long> steady = latencies(appended, seen, Math.min(warmProbes, probes), probes);
+        System.out.printf("sent %,d events (%,d/s target for %d s warm-up + %d s measured + %d s tail) + %d probes; "
+                        + "%d of %d probes seen committed (%d of %d measured); load average %.1f / %.1f / %.1f "
+                        + "(start / end of warm-up / end)%n", sent, rate, warmupSeconds, seconds, TAIL_S, probes,
+                all.size(), probes, steady.size(), probes - Math.min(warmProbes, probes), loadAtStart, loadAtWarm, loadAtEnd);
+        System.out.printf("RESULT freshness at %,d events/s, steady state (%d s after a %d s warm-up): "
+                        + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d probes); %s%n", rate, seconds, warmupSeconds,
+                pct(steady, 0.5), pct(steady, 0.9), pct(steady, 0.99), steady.get(steady.size() - 1), steady.size(), Instant.now());
+        System.out.printf("RESULT freshness at %,d events/s, cold start (whole probed run incl. warm-up, %d s): "
+                        + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d probes)%n", rate, warmupSeconds + seconds,
+                pct(all, 0.5), pct(all, 0.9), pct(all, 0.99), all.get(all.size() - 1), all.size());
+        StringBuilder windows = new StringBuilder("p99 per 5 s of load (warm-up first):");
         for (int from = 0; from < probes; from += 5_000 / PROBE_EVERY_MS) {
             List<Long> w = latencies(appended, seen, from, Math.min(probes, from + 5_000 / PROBE_EVERY_MS));
-            windows.append(w.isEmpty() ? " -" : " " + pct(w, 0.99));
+            windows.append(from == warmProbes ? " |" : "").append(w.isEmpty() ? " -" : " " + pct(w, 0.99));
         }
         System.out.println(windows.append(" ms"));
+    }
+
+    /** Seconds of load after the last probe. */
+    private static final int TAIL_S = 5;
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static final int PROBE_EVERY_MS = 20;

@@ -18,6 +18,8 @@ final class ThreadCpu {
 
     private final Map<Long, String> names = new HashMap<>();
     private final Map<Long, Long> cpu = new HashMap<>();
+    /** CPU nanos of the JVM's own threads (invisible to ThreadMXBean) by group, from /proc (Linux). */
+    private final Map<String, Long> vmThreads = new HashMap<>();
 
     static ThreadCpu snapshot() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -32,7 +34,32 @@ final class ThreadCpu {
                 t.cpu.put(info.getThreadId(), c);
             }
         }
+        t.readVmThreads();
         return t;
+    }
+
+    /** GC and JIT threads by their native names in /proc/self/task/N/stat (utime + stime, clock ticks). */
+    private void readVmThreads() {
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return;
+        }
+        for (java.io.File task : tasks) {
+            try {
+                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String g = comm.startsWith("GC Thread") || comm.equals("VM Thread") || comm.startsWith("G1")
+                        ? "GC (GC workers + VM thread)"
+                        : comm.startsWith("C2 Compiler") ? "JIT C2" : comm.startsWith("C1 Compiler") ? "JIT C1" : null;
+                if (g != null) {
+                    vmThreads.merge(g, ticks * 10_000_000L, Long::sum); // 100 ticks per second
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
     }
 
     static String group(String name) {
@@ -71,7 +98,13 @@ final class ThreadCpu {
             byThread.merge(name.replaceAll("\\d+", "#"), d, Long::sum);
             sum += d;
         }
-        byGroup.put("GC, JIT and ended threads (process CPU - live threads)", processCpuNanos - sum);
+        for (Map.Entry<String, Long> v : vmThreads.entrySet()) {
+            long d = v.getValue() - before.vmThreads.getOrDefault(v.getKey(), 0L);
+            byGroup.put(v.getKey(), d);
+            sum += d;
+        }
+        byGroup.put(vmThreads.isEmpty() ? "GC, JIT and ended threads (process CPU - live threads)"
+                : "other JVM threads and ended threads (process CPU - the above)", processCpuNanos - sum);
         System.out.printf("CPU between 10%% and 90%%: %.1f s of process CPU for %,d events (%.1f µs per event)%n",
                 processCpuNanos / 1e9, events, processCpuNanos / 1e3 / Math.max(1, events));
         sortedDesc(byGroup).forEach((g, d) -> System.out.printf("  %5.1f %%  %6.1f s  %s%n",
