@@ -69,8 +69,8 @@ public final class SpeedCli implements Callable<Integer> {
 
         @Option(names = "--max-partition-drift", defaultValue = "0", paramLabel = "MS",
                 description = "Watermark alignment while catching up: pause a partition whose ingest time runs more than MS "
-                        + "ahead of the slowest (fewer records waiting in dedup; 0 = off, the default; "
-                        + "docs/BENCHMARKS.md \"Speed layer\").")
+                        + "ahead of the slowest (fewer records waiting in dedup; 0 = off, the default). EXPERIMENTAL: "
+                        + "not known to be exact together with the idle-partition watermark handling; see speed-layer/README.")
         long maxPartitionDriftMs;
 
         @Option(names = "--checkpoint-dir", paramLabel = "DIR",
