@@ -334,9 +334,26 @@ public final class ColumnarCache implements CachedBatchSerializer {
                     }
                     byte[] data = new byte[Math.max(16, rows * 16)];
                     int used = 0;
+                    WritableColumnVector dictionaryIds = v instanceof WritableColumnVector w && w.hasDictionary()
+                            ? w.getDictionaryIds() : null;
+                    byte[][] decoded = dictionaryIds == null ? null : new byte[256][];
                     for (int i = 0; i < rows; i++) {
                         if (isNull == null || !isNull[i]) {
-                            if (kinds[c] == Kind.STRING) {
+                            if (dictionaryIds != null) {
+                                // a dictionary-encoded column: each distinct value decoded once per batch
+                                int id = dictionaryIds.getInt(i);
+                                if (id >= decoded.length) {
+                                    decoded = Arrays.copyOf(decoded, Math.max(id + 1, decoded.length * 2));
+                                }
+                                byte[] b = decoded[id];
+                                if (b == null) {
+                                    b = v.getUTF8String(i).getBytes();
+                                    decoded[id] = b;
+                                }
+                                data = Builder.room(data, used, b.length);
+                                System.arraycopy(b, 0, data, used, b.length);
+                                used += b.length;
+                            } else if (kinds[c] == Kind.STRING) {
                                 UTF8String s = v.getUTF8String(i);
                                 data = Builder.room(data, used, s.numBytes());
                                 s.writeToMemory(data, Platform.BYTE_ARRAY_OFFSET + used);

@@ -95,10 +95,16 @@ class ColumnarCacheTest {
         Path dir = Files.createTempDirectory("columnar-cache");
         List<Row> input = rows(12_000, 2);
         String path = dir.resolve("t").toString();
-        spark.createDataFrame(input, SCHEMA).coalesce(1).write().parquet(path);
+        // plus a column of few distinct values, which Parquet keeps dictionary-encoded
+        spark.createDataFrame(input, SCHEMA).withColumn("low", org.apache.spark.sql.functions.expr(
+                        "CASE WHEN i IS NULL THEN NULL ELSE concat('région-', cast(abs(i % 5) AS string)) END"))
+                .coalesce(1).write().parquet(path);
+        List<Row> uncached = spark.read().parquet(path).collectAsList();
+        assertThat(normalized(spark.read().parquet(path).drop("low").collectAsList())).isEqualTo(normalized(input));
         Dataset<Row> cached = spark.read().parquet(path).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            assertThat(normalized(cached.collectAsList())).isEqualTo(normalized(input));
+            assertThat(normalized(cached.collectAsList())).isEqualTo(normalized(uncached));
+            assertThat(cached.select("low").distinct().count()).isEqualTo(6);
             assertThat(cached.groupBy(col("b")).count().collectAsList()).hasSize(3);
         } finally {
             cached.unpersist(true);
