@@ -63,14 +63,16 @@ import java.util.NoSuchElementException;
  * included. Spark's default format keeps per-value column statistics while it builds a batch and
  * hands string columns back only row by row (its vectorized cache reader covers numeric columns
  * only), so a job that caches a wide string table and scans it several times — the batch job's
- * validated log — pays for both on every row. Here a batch is plain arrays per column (one byte
+ * master rows — pays for both on every row. Here a batch is plain arrays per column (one byte
  * array plus offsets for a string column) and a scan wraps them in read-only {@link ColumnVector}s
- * without copying. No statistics are kept, so cached batches are never skipped by a filter; the
- * jobs filter on columns that no batch could be skipped on anyway.
+ * without copying; {@link ReadAsColumns} makes Spark read them as vectors. No statistics are kept,
+ * so cached batches are never skipped by a filter; the jobs filter on columns that no batch could
+ * be skipped on anyway.
  *
- * <p>A relation with a column type not listed in {@link #supports} is cached by Spark's default
- * serializer, as before. Spark reads the serializer once per session from
- * {@value #CONF} (a static setting): {@link #install} it on the session builder.
+ * <p>A relation with a column type not listed in {@link #kindOf} is cached by Spark's default
+ * serializer, as before. Spark reads the serializer and the extensions once per session from
+ * {@value #CONF} and {@value #EXTENSIONS_CONF} (static settings): {@link #install} them on the
+ * session builder.
  */
 public final class ColumnarCache implements CachedBatchSerializer {
 
