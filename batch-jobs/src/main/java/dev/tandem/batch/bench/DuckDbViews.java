@@ -1,5 +1,7 @@
 package dev.tandem.batch.bench;
 
+import dev.tandem.core.event.EventType;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,8 +32,11 @@ public final class DuckDbViews {
     private DuckDbViews() {
     }
 
-    /** Timed steps → milliseconds; result tables {@code v_<view>} are written to {@code out/<view>.parquet}. */
-    public static Map<String, Long> run(Connection c, List<String> files, Path out) throws SQLException {
+    /**
+     * Timed steps → milliseconds; result tables {@code v_<view>} are written to {@code out/<view>.parquet}
+     * and, unless {@code state} is null, the incremental state to that directory ({@link #writeState}).
+     */
+    public static Map<String, Long> run(Connection c, List<String> files, Path out, Path state) throws SQLException {
         Map<String, Long> t = new LinkedHashMap<>();
         String fileList = files.stream().map(f -> "'" + f.replace("'", "''") + "'").collect(Collectors.joining(","));
         try (Statement s = c.createStatement()) {
@@ -98,8 +103,42 @@ public final class DuckDbViews {
                 s.execute("COPY v_" + v + " TO '" + out.resolve(v + ".parquet") + "' (FORMAT parquet)");
             }
             t.put("write", ms(t0));
+
+            if (state != null) {
+                t0 = System.nanoTime();
+                writeState(s, state);
+                t.put("state", ms(t0));
+            }
         }
         return t;
+    }
+
+    /**
+     * What Tandem's full run keeps for the next incremental run ({@code RunState}: one row per
+     * deduplicated event with the join's columns, and the attributed clicks' ids), written the same
+     * way, so that both engines do the same work: {@code state/log.parquet},
+     * {@code state/attributed_clicks.parquet}.
+     */
+    static void writeState(Statement s, Path state) throws SQLException {
+        StringBuilder type = new StringBuilder("CASE event_type");
+        for (EventType e : EventType.values()) {
+            type.append(" WHEN '").append(e.name()).append("' THEN ").append(e.ordinal());
+        }
+        type.append(" END");
+        String imp = "event_type = 'AD_IMPRESSION'";
+        String joined = "event_type IN ('AD_IMPRESSION','AD_CLICK')";
+        s.execute("COPY (SELECT event_id, (" + type + ")::INTEGER AS type, "
+                + "CASE WHEN " + joined + " THEN impression_id END AS impression_id, "
+                + "CASE WHEN " + joined + " THEN et END AS event_time, "
+                + "CASE WHEN " + joined + " THEN tag END AS tag, "
+                + "CASE WHEN " + imp + " THEN campaign_id END AS campaign_id, "
+                + "CASE WHEN " + imp + " THEN ingest_time END AS ingest_time, "
+                + "CASE WHEN " + imp + " THEN kafka_partition END AS kafka_partition, "
+                + "CASE WHEN " + imp + " THEN kafka_offset END AS kafka_offset, "
+                + "CASE WHEN event_type = 'AD_CLICK' THEN user_id END AS user_id FROM d) "
+                + "TO '" + state.resolve("log.parquet") + "' (FORMAT parquet)");
+        s.execute("COPY (SELECT event_id AS c_id FROM att) TO '" + state.resolve("attributed_clicks.parquet")
+                + "' (FORMAT parquet)");
     }
 
     private static long ms(long t0) {

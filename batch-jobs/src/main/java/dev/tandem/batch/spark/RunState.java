@@ -4,6 +4,7 @@ import dev.tandem.core.storage.StorageLayout;
 import dev.tandem.core.event.EventType;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -45,6 +46,9 @@ public record RunState(Dataset<Row> log, Dataset<Row> attributedClickIds) {
     public static final String DIR = "_state";
     static final String LOG = "log";
     static final String ATTRIBUTED = "attributed_clicks";
+    /** The columns of {@link #LOG} whose values are (nearly) all distinct. */
+    private static final String[] UNIQUE_LOG_COLUMNS = {MasterRows.EVENT_ID, "impression_id", "user_id",
+            MasterRows.EVENT_TIME, MasterRows.INGEST_TIME, MasterRows.OFFSET};
 
     public static Path dir(StorageLayout layout, String runId) {
         return new Path(layout.runDir(runId), DIR);
@@ -117,12 +121,20 @@ public record RunState(Dataset<Row> log, Dataset<Row> attributedClickIds) {
             attributedIds = previous.attributedClickIds().unionByName(attributedIds);
         }
         Path d = dir(layout, runId);
-        // ids are unique: a dictionary for them is built, found useless and dropped, for every page
-        log.write().mode(SaveMode.ErrorIfExists)
-                .option("parquet.enable.dictionary#" + MasterRows.EVENT_ID, "false")
-                .option("parquet.enable.dictionary#impression_id", "false")
-                .parquet(new Path(d, LOG).toString());
+        // The state is read whole (no filter on these columns), and writing it is one of the
+        // longest passes of a full run. Ids and times are (nearly) unique: a dictionary for them is
+        // built, found useless and dropped again on every page, and their min/max statistics
+        // (string compares per value) would prune nothing; the small columns keep both.
+        DataFrameWriter<Row> logWriter = log.write().mode(SaveMode.ErrorIfExists)
+                .option("parquet.size.statistics.enabled", "false");
+        for (String c : UNIQUE_LOG_COLUMNS) {
+            logWriter = logWriter.option("parquet.enable.dictionary#" + c, "false")
+                    .option("parquet.column.statistics.enabled#" + c, "false");
+        }
+        logWriter.parquet(new Path(d, LOG).toString());
         attributedIds.write().mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
+                .option("parquet.column.statistics.enabled", "false")
+                .option("parquet.size.statistics.enabled", "false")
                 .parquet(new Path(d, ATTRIBUTED).toString());
         try {
             if (!exists(layout, runId)) {

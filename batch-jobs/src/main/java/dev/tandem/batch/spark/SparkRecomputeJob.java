@@ -208,14 +208,14 @@ public final class SparkRecomputeJob {
         // the sketch metrics aggregate as objects; past this many keys per task Spark would sort every
         // remaining input row instead (the default, 128, is far below one view's keys)
         spark.conf().set("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000");
-        // the master rows are cached as read (a columnar copy with ColumnarCache) and validated
-        // once; only the rejected rows' positions are kept, and every later pass reads the prepared
-        // rows without them. ad_id and order_id matter to validation only.
-        Dataset<Row> raw = master.persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> rejectedRows = pipeline.rejected(raw).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> prepared = pipeline.prepare(raw).drop("ad_id", "order_id", MasterRows.EVENT_TYPE);
+        // the master rows are validated once, on the way into the cache: the cached log rows carry
+        // their reject reason (null when valid) and the columns every later pass derives (event
+        // time in millis, ingest tag, type code), so no pass re-derives them. ad_id, order_id and
+        // the type name matter to validation only.
+        Dataset<Row> raw = pipeline.validate(master).drop("ad_id", "order_id", MasterRows.EVENT_TYPE)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> valid = raw.filter(col(REJECT).isNull()).drop(REJECT);
         long[] validClicks = {0};
-        long[] rejectedCount = {0};
         boolean[] positionsPack = {true};
         Dataset<Row> laterCopies = null;
         Dataset<Row> deduped = null;
@@ -223,43 +223,36 @@ public final class SparkRecomputeJob {
         JavaPairRDD<ViewRowKey, AggregateBox> rows = null;
         Dataset<Row> viewAggregate = null;
         try {
-            // one scan of the master files: every row validated (and cached), the rejected ones
-            // counted by reason; then the cached rows counted by type, with their position bounds
+            // one scan of the master files: every row validated and cached; counted by reason and
+            // type, with the bounds of the log positions
             stages.time("read_validate", () -> {
-                long rejected = 0;
-                long rejectedClicks = 0;
-                Map<String, Long> byReason = new TreeMap<>();
-                for (Row r : rejectedRows.groupBy(col(REJECT), col(MasterRows.TYPE)).count().collectAsList()) {
-                    long n = r.getLong(2);
-                    rejected += n;
-                    byReason.merge("rejected." + RejectReason.ofCode(r.getString(0)).code(), n, Long::sum);
-                    if (!r.isNullAt(1) && r.getInt(1) == EventType.AD_CLICK.ordinal()) {
-                        rejectedClicks += n;
-                    }
-                }
                 long records = 0;
+                long rejected = 0;
                 long clicks = 0;
                 long minPartition = Long.MAX_VALUE;
                 long maxPartition = Long.MIN_VALUE;
                 long minOffset = Long.MAX_VALUE;
                 long maxOffset = Long.MIN_VALUE;
-                for (Row r : prepared.groupBy(col(MasterRows.TYPE))
+                Map<String, Long> byReason = new TreeMap<>();
+                for (Row r : raw.groupBy(col(REJECT), col(MasterRows.TYPE))
                         .agg(count(lit(1)), min(MasterRows.PARTITION), max(MasterRows.PARTITION),
                                 min(MasterRows.OFFSET), max(MasterRows.OFFSET)).collectAsList()) {
-                    long n = r.getLong(1);
-                    if (!r.isNullAt(2) && !r.isNullAt(4)) {
-                        minPartition = Math.min(minPartition, r.getInt(2));
-                        maxPartition = Math.max(maxPartition, r.getInt(3));
-                        minOffset = Math.min(minOffset, r.getLong(4));
-                        maxOffset = Math.max(maxOffset, r.getLong(5));
-                    }
+                    long n = r.getLong(2);
                     records += n;
-                    if (!r.isNullAt(0) && r.getInt(0) == EventType.AD_CLICK.ordinal()) {
+                    if (!r.isNullAt(3) && !r.isNullAt(5)) {
+                        minPartition = Math.min(minPartition, r.getInt(3));
+                        maxPartition = Math.max(maxPartition, r.getInt(4));
+                        minOffset = Math.min(minOffset, r.getLong(5));
+                        maxOffset = Math.max(maxOffset, r.getLong(6));
+                    }
+                    if (!r.isNullAt(0)) {
+                        rejected += n;
+                        byReason.merge("rejected." + RejectReason.ofCode(r.getString(0)).code(), n, Long::sum);
+                    } else if (!r.isNullAt(1) && r.getInt(1) == EventType.AD_CLICK.ordinal()) {
                         clicks += n;
                     }
                 }
-                validClicks[0] = clicks - rejectedClicks;
-                rejectedCount[0] = rejected;
+                validClicks[0] = clicks;
                 inputs.putAll(byReason);
                 positionsPack[0] = SparkViewPipeline.positionsPack(minPartition, maxPartition, minOffset, maxOffset);
                 inputs.put("records", records);
@@ -267,15 +260,11 @@ public final class SparkRecomputeJob {
                 inputs.put("valid", records - rejected);
                 return records;
             });
-            Dataset<Row> rejectedPositions = rejectedRows.select(col(MasterRows.PARTITION), col(MasterRows.OFFSET));
-            Dataset<Row> valid = SparkViewPipeline.withoutPositions(prepared, rejectedPositions, rejectedCount[0],
-                    positionsPack[0]);
             Dataset<Row> later = stages.time("dedup", () -> SparkViewPipeline.laterCopies(valid));
             laterCopies = later;
             long laterCount = later.count();
-            // valid first copies: the prepared rows less the rejected ones and the later copies
-            Dataset<Row> firstCopies = SparkViewPipeline.withoutPositions(prepared, rejectedPositions.unionByName(later),
-                    rejectedCount[0] + laterCount, positionsPack[0]);
+            // valid first copies: the valid rows less the later copies
+            Dataset<Row> firstCopies = SparkViewPipeline.withoutPositions(valid, later, laterCount, positionsPack[0]);
             if (prevState != null) {
                 // an event whose id was seen below H0 had its first copy there: every earlier hour
                 // precedes every new one in log order
@@ -374,7 +363,6 @@ public final class SparkRecomputeJob {
             return new Outcome(runId, true, manifest, null);
         } finally {
             raw.unpersist();
-            rejectedRows.unpersist();
             if (laterCopies != null) {
                 laterCopies.unpersist();
             }

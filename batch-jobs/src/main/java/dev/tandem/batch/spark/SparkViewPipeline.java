@@ -79,8 +79,7 @@ public final class SparkViewPipeline {
     /**
      * Master rows → log rows: {@code event_time} as epoch millis, the ingest {@link MasterRows#TAG tag}
      * from core's {@link IngestTags#tagOf} and the {@link MasterRows#TYPE type code}; not validated
-     * (see {@link #rejected}). Everything but the tag is a Spark expression, so a scan of the cached
-     * master rows through this projection stays code-generated and columnar.
+     * (see {@link #validate}).
      */
     public Dataset<Row> prepare(Dataset<Row> master) {
         spark.udf().register("tandem_tag", (UDF1<Long, Long>) IngestTags::tagOf, DataTypes.LongType);
@@ -92,7 +91,8 @@ public final class SparkViewPipeline {
     /**
      * Master rows → {@link #prepare prepared} log rows with their reject reason (null when valid),
      * from core's {@link EventValidator} through a UDF over the event's columns. The other columns
-     * stay in Spark's internal format (no conversion of whole rows to Java objects and back).
+     * stay in Spark's internal format (no conversion of whole rows to Java objects and back). The jobs
+     * cache these rows once, so that no later pass derives a column again.
      */
     public Dataset<Row> validate(Dataset<Row> master) {
         spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
@@ -107,17 +107,6 @@ public final class SparkViewPipeline {
                 .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
                         col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
                         col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)));
-    }
-
-    /**
-     * The rows core's validator rejects: their log position ({@code kafka_partition},
-     * {@code kafka_offset}), {@link MasterRows#REJECT reason} and {@link MasterRows#TYPE type code}.
-     * Bad records are rare, so the jobs validate every row once, keep only these, and leave the
-     * valid rows as the {@link #prepare prepared} rows without these positions
-     * ({@link #withoutPositions}) — rather than carrying a validated copy of every row.
-     */
-    public Dataset<Row> rejected(Dataset<Row> master) {
-        return validate(master).filter(col(REJECT).isNotNull()).select(col(PARTITION), col(OFFSET), col(REJECT), col(TYPE));
     }
 
     /** core's {@link EventType} ordinal of a type name; null for a name core does not know. */
@@ -195,7 +184,7 @@ public final class SparkViewPipeline {
 
     /**
      * The rows except those at the given log positions ({@code kafka_partition}, {@code kafka_offset}:
-     * rejected rows, {@link #laterCopies later copies}), {@code count} of them; broadcast when at
+     * the {@link #laterCopies later copies}), {@code count} of them; broadcast when at
      * most {@value #BROADCAST_IDS}.
      */
     public static Dataset<Row> withoutPositions(Dataset<Row> rows, Dataset<Row> positions, long count,
