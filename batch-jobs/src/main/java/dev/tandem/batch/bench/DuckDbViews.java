@@ -127,7 +127,7 @@ public final class DuckDbViews {
         type.append(" END");
         String imp = "event_type = 'AD_IMPRESSION'";
         String joined = "event_type IN ('AD_IMPRESSION','AD_CLICK')";
-        s.execute("COPY (SELECT event_id, (" + type + ")::INTEGER AS type, "
+        s.execute("COPY (SELECT event_id, (" + type + ")::INTEGER AS type_code, "
                 + "CASE WHEN " + joined + " THEN impression_id END AS impression_id, "
                 + "CASE WHEN " + joined + " THEN et END AS event_time, "
                 + "CASE WHEN " + joined + " THEN tag END AS tag, "

@@ -284,7 +284,7 @@ public final class SparkDuckDbBench {
     /** Both engines' incremental state: the same number of log rows per type and of attributed clicks. */
     static boolean compareState(StorageLayout layout, String runId, java.nio.file.Path duckState) throws SQLException {
         String sparkDir = RunState.dir(layout, runId).toUri().getPath();
-        String sql = "SELECT (SELECT list(n ORDER BY type) FROM (SELECT type, count(*) AS n FROM read_parquet('%s') GROUP BY type)),"
+        String sql = "SELECT (SELECT list(n ORDER BY type_code) FROM (SELECT type_code, count(*) AS n FROM read_parquet('%s') GROUP BY type_code)),"
                 + " (SELECT count(*) FROM read_parquet('%s'))";
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             String[] counts = new String[2];
