@@ -3,6 +3,8 @@ package dev.tandem.speed.logic;
 import dev.tandem.speed.model.PositionedEvent;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -18,7 +20,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The common part of {@link Dedup} and {@link AttributionJoin}: records are keyed by shard
@@ -36,10 +38,15 @@ import java.util.stream.Collectors;
  * (shard, ingest hour), dropped by one event-time timer per (shard, hour) once the watermark passes
  * the hour + retention: no per-record timer and no per-record state entry.
  *
- * <p>The waiting records are written to keyed state (one list per shard) only at each checkpoint,
- * so a restore (also with another parallelism) finds them with their shard. The set of live hours
- * is operator state (union: after rescaling, a subtask looks up at worst a few hours it does not
- * hold).
+ * <p>The waiting records live in memory (a priority queue in log order). A record still waiting when
+ * a checkpoint is taken is written once to keyed state — a map per shard ("held", by a sequence
+ * number kept in {@link PositionedEvent#heldKey}) — and removed from it when it is released. So a
+ * checkpoint writes only the records that arrived since the previous one and still wait (with the
+ * changelog state backend each put and remove is one logged change), instead of every waiting record
+ * again at every checkpoint; a record released before any checkpoint saw it is never written. A
+ * restore (also with another parallelism) finds each held record with its shard. The set of live
+ * hours is operator state (union: after rescaling, a subtask looks up at worst a few hours it does
+ * not hold).
  */
 abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> implements Triggerable<Integer, Long> {
 
@@ -49,10 +56,15 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
     public static final String BEHIND_WATERMARK = "behindWatermark";
 
     protected final long retentionMs;
+    /** The name of the keyed map state of waiting records, per shard, by {@link PositionedEvent#heldKey}. */
+    static final String HELD_STATE = "held";
+    /** Before 2026-11-27 (session 6) waiting records were rewritten, per shard, to this list state at every checkpoint. */
+    static final String LEGACY_WAITING_STATE = "waiting";
+
     private transient PriorityQueue<PositionedEvent> waiting;
-    private transient ListState<PositionedEvent> waitingState;
-    /** Shards whose list in {@link #waitingState} is not empty (to clear at the next checkpoint). */
-    private transient Set<Integer> shardsInWaitingState;
+    private transient MapState<Long, PositionedEvent> held;
+    /** The last {@link PositionedEvent#heldKey} given out (keys are unique per shard: see initializeState). */
+    private transient long lastHeldKey;
     /** Ingest hours that may hold state in some shard of this subtask, ascending. */
     protected transient NavigableSet<Long> liveHours;
     private transient ListState<Long> liveHoursState;
@@ -84,24 +96,50 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
         super.initializeState(context);
         createState();
         waiting = new PriorityQueue<>(LogOrderedOperator::compareLogOrder);
-        shardsInWaitingState = new HashSet<>();
         liveHours = new TreeSet<>();
         expiryTimers = new HashSet<>();
-        waitingState = getPartitionedState(new ListStateDescriptor<>("waiting", TypeInformation.of(PositionedEvent.class)));
+        held = getPartitionedState(new MapStateDescriptor<>(HELD_STATE, Types.LONG, TypeInformation.of(PositionedEvent.class)));
         liveHoursState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("live-hours", Types.LONG));
         for (Long h : liveHoursState.get()) {
             liveHours.add(h);
         }
+        lastHeldKey = 0;
         if (context.isRestored()) {
-            List<Integer> shards = getKeyedStateBackend().<VoidNamespace>getKeys("waiting", VoidNamespace.INSTANCE)
-                    .map(k -> (Integer) k).collect(Collectors.toList());
-            for (Integer shard : shards) {
+            // every held record of the shards this subtask now owns (after rescaling, held keys from
+            // different old subtasks can repeat, but only across shards: each shard was one subtask's)
+            for (Integer shard : shardsWith(HELD_STATE)) {
                 setCurrentKey(shard);
-                for (PositionedEvent e : waitingState.get()) {
+                for (Map.Entry<Long, PositionedEvent> h : held.entries()) {
+                    PositionedEvent e = h.getValue();
+                    e.heldKey = h.getKey();
+                    lastHeldKey = Math.max(lastHeldKey, e.heldKey);
                     waiting.add(e);
                 }
-                shardsInWaitingState.add(shard);
             }
+            restoreLegacyWaitingState();
+        }
+    }
+
+    /**
+     * A snapshot taken before 2026-11-27 holds its waiting records in a list per shard: they join the
+     * queue (not yet held: the next checkpoint writes them to the map) and the lists are cleared.
+     */
+    private void restoreLegacyWaitingState() throws Exception {
+        ListState<PositionedEvent> legacy = getPartitionedState(
+                new ListStateDescriptor<>(LEGACY_WAITING_STATE, TypeInformation.of(PositionedEvent.class)));
+        for (Integer shard : shardsWith(LEGACY_WAITING_STATE)) {
+            setCurrentKey(shard);
+            for (PositionedEvent e : legacy.get()) {
+                e.heldKey = 0;
+                waiting.add(e);
+            }
+            legacy.clear();
+        }
+    }
+
+    private List<Integer> shardsWith(String state) {
+        try (Stream<Object> keys = getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.map(k -> (Integer) k).collect(Collectors.toList());
         }
     }
 
@@ -140,6 +178,10 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
         while (!waiting.isEmpty() && waiting.peek().ingestTime <= t) {
             PositionedEvent e = waiting.poll();
             setCurrentKey(shardOf(e));
+            if (e.heldKey != 0) {
+                held.remove(e.heldKey);
+                e.heldKey = 0;
+            }
             process(e);
         }
         watermark = Math.max(watermark, t);
@@ -175,27 +217,32 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        Map<Integer, List<PositionedEvent>> byShard = new HashMap<>();
+        // only records that arrived since the previous checkpoint and still wait are new to the state
         for (PositionedEvent e : waiting) {
-            byShard.computeIfAbsent(shardOf(e), s -> new ArrayList<>()).add(e);
-        }
-        for (Integer shard : shardsInWaitingState) {
-            if (!byShard.containsKey(shard)) {
-                setCurrentKey(shard);
-                waitingState.clear();
+            if (e.heldKey == 0) {
+                setCurrentKey(shardOf(e));
+                e.heldKey = ++lastHeldKey;
+                held.put(e.heldKey, e);
             }
         }
-        for (Map.Entry<Integer, List<PositionedEvent>> s : byShard.entrySet()) {
-            setCurrentKey(s.getKey());
-            waitingState.update(s.getValue());
-        }
-        shardsInWaitingState = new HashSet<>(byShard.keySet());
         liveHoursState.update(new ArrayList<>(liveHours));
     }
 
     /** Records waiting for the watermark (tests). */
     int waitingCount() {
         return waiting.size();
+    }
+
+    /** Records in the keyed state of held records, over all shards of this subtask (tests; moves the current key). */
+    int heldCount() throws Exception {
+        int n = 0;
+        for (Integer shard : shardsWith(HELD_STATE)) {
+            setCurrentKey(shard);
+            for (Long ignored : held.keys()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static int compareLogOrder(PositionedEvent a, PositionedEvent b) {
