@@ -36,10 +36,10 @@ public class PositionedEvent implements java.io.Serializable {
     public long offset;
     /**
      * Not part of the event and never serialized: while the record waits for the watermark in
-     * {@code LogOrderedOperator}, its key in that operator's keyed state of held records, or 0 if it
-     * has not been written there (it is written only if a checkpoint finds it waiting).
+     * {@code LogOrderedOperator}, the number of the batch of that operator's keyed state that holds
+     * it, or 0 if no checkpoint has written it yet.
      */
-    public transient long heldKey;
+    public transient long heldBatch;
 
     /** Log order (ingest time, partition, offset), as {@link IngestedEvent#LOG_ORDER}. */
     public static final Comparator<PositionedEvent> LOG_ORDER = Comparator

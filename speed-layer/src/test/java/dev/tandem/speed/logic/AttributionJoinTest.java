@@ -143,6 +143,7 @@ class AttributionJoinTest {
         harness.open();
         watermark("2026-11-26T10:30:00Z");
         assertThat(attributions()).containsExactly("k1->e-i1/c1"); // the impression is first in log order
+        harness.snapshot(2, 2);
         assertThat(((AttributionJoin) harness.getOperator()).heldCount()).isZero();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // only the impression, for the retention
     }

@@ -134,52 +134,85 @@ class DedupTest {
         return h;
     }
 
+    /** An event id in the same shard as {@code id}. */
+    private static String inShardOf(String id) {
+        return java.util.stream.IntStream.range(0, 100_000).mapToObj(i -> "x" + i)
+                .filter(x -> Shards.of(x) == Shards.of(id)).findFirst().orElseThrow();
+    }
+
+    /** An event id in another shard than {@code id}. */
+    private static String notInShardOf(String id) {
+        return java.util.stream.IntStream.range(0, 100_000).mapToObj(i -> "y" + i)
+                .filter(x -> Shards.of(x) != Shards.of(id)).findFirst().orElseThrow();
+    }
+
     @Test
-    void writesAWaitingRecordToStateOnceAtACheckpointAndRemovesItWhenReleased() throws Exception {
-        Event other = TestEvents.search("s2", "u2", "blue", "2026-11-26T09:00:00Z");
+    void writesAWaitingRecordToStateOnceAtACheckpointAndDropsItsBatchOnceReleased() throws Exception {
+        Event other = TestEvents.search(notInShardOf("s1"), "u2", "blue", "2026-11-26T09:00:00Z");
         send(at(SEARCH, "2026-11-26T10:00:01Z", 0, 1));
-        harness.processWatermark(t("2026-11-26T10:00:01Z")); // released before any checkpoint: never held
+        harness.processWatermark(t("2026-11-26T10:00:01Z")); // released before any checkpoint: never written
+        harness.snapshot(1, 1);
         assertThat(dedup().heldCount()).isZero();
         send(at(other, "2026-11-26T10:00:02Z", 1, 3));
         send(at(SEARCH, "2026-11-26T10:00:03Z", 0, 2));
-        harness.snapshot(1, 1);
+        harness.snapshot(2, 2);
         assertThat(dedup().heldCount()).isEqualTo(2);
+        assertThat(dedup().heldBatchCount()).isEqualTo(2); // one per shard
         send(at(TestEvents.search("s3", "u3", "green", "2026-11-26T09:00:00Z"), "2026-11-26T10:00:04Z", 2, 0));
-        harness.processWatermark(t("2026-11-26T10:00:02Z")); // s2 released: removed from the held state
-        assertThat(dedup().heldCount()).isEqualTo(1);
-        var second = harness.snapshot(2, 2);
-        assertThat(dedup().heldCount()).isEqualTo(2); // the copy of s1 (held at checkpoint 1) and s3 (new)
+        harness.processWatermark(t("2026-11-26T10:00:02Z")); // the other id's record released: its batch goes at the next checkpoint
+        assertThat(dedup().heldCount()).isEqualTo(2);
+        var third = harness.snapshot(3, 3);
+        assertThat(dedup().heldCount()).isEqualTo(2); // the copy of s1 (written at checkpoint 2) and s3 (new), once each
         harness.processWatermark(t("2026-11-26T10:00:05Z"));
+        harness.snapshot(4, 4);
         assertThat(dedup().heldCount()).isZero();
+        assertThat(dedup().heldBatchCount()).isZero();
         assertThat(dedup().waitingCount()).isZero();
         assertThat(released()).containsExactly("0:1", "1:3", "2:0");
 
-        // the second checkpoint holds exactly the records still waiting then, once each
+        // the third checkpoint holds exactly the records still waiting then
         harness.close();
-        harness = restored(second);
+        harness = restored(third);
         assertThat(dedup().waitingCount()).isEqualTo(2);
         harness.processWatermark(t("2026-11-26T10:00:05Z"));
         assertThat(released()).containsExactly("2:0"); // s1's copy is a duplicate of the released 0:1
+        harness.snapshot(5, 5);
         assertThat(dedup().heldCount()).isZero();
     }
 
     @Test
-    void aRestoredRecordIsRemovedFromStateWhenReleasedAndNewRecordsDoNotOverwriteIt() throws Exception {
-        send(at(SEARCH, "2026-11-26T10:00:01Z", 0, 1));
-        var first = harness.snapshot(1, 1);
-        harness.close();
-        harness = restored(first);
-        assertThat(dedup().heldCount()).isEqualTo(1);
-        // a new record of the same shard, held at the next checkpoint next to the restored one
-        send(at(TestEvents.search("s1b", "u3", "green", "2026-11-26T09:00:00Z").toBuilder().eventId("s1").build(),
-                "2026-11-26T10:00:02Z", 1, 1));
-        harness.snapshot(2, 2);
+    void aRestoreTakesBackOnlyTheRecordsOfABatchThatWereStillWaiting() throws Exception {
+        Event sameShard = TestEvents.search(inShardOf("s1"), "u2", "blue", "2026-11-26T09:00:00Z");
+        send(at(sameShard, "2026-11-26T10:00:01Z", 0, 5));
+        send(at(SEARCH, "2026-11-26T10:00:03Z", 1, 6));
+        harness.snapshot(1, 1);
+        assertThat(dedup().heldBatchCount()).isEqualTo(1); // both in one batch
+        harness.processWatermark(t("2026-11-26T10:00:01Z")); // the first released, the batch still holds it
+        var second = harness.snapshot(2, 2);
         assertThat(dedup().heldCount()).isEqualTo(2);
-        harness.processWatermark(t("2026-11-26T10:00:01Z"));
-        assertThat(dedup().heldCount()).isEqualTo(1);
-        harness.processWatermark(t("2026-11-26T10:00:02Z"));
-        assertThat(dedup().heldCount()).isZero();
-        assertThat(released()).containsExactly("0:1");
+        harness.close();
+
+        harness = restored(second);
+        assertThat(dedup().waitingCount()).isEqualTo(1); // not the released one again
+        assertThat(dedup().heldCount()).isEqualTo(1); // the batch was rewritten without it
+        // a new record of the same shard goes to a new batch next to the restored one
+        send(at(TestEvents.search("s1b", "u3", "green", "2026-11-26T09:00:00Z").toBuilder().eventId("s1").build(),
+                "2026-11-26T10:00:02Z", 2, 1));
+        var third = harness.snapshot(3, 3);
+        assertThat(dedup().heldBatchCount()).isEqualTo(2);
+        harness.processWatermark(t("2026-11-26T10:00:05Z"));
+        assertThat(released()).containsExactly("2:1"); // the earlier copy of s1 in log order
+        harness.snapshot(4, 4);
+        assertThat(dedup().heldBatchCount()).isZero();
+        // only the seen ids are left: no batch, no stored watermark
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // one map: both ids share the shard and the hour
+
+        // and a restore of the third checkpoint takes back both waiting records, not the released one
+        harness.close();
+        harness = restored(third);
+        assertThat(dedup().waitingCount()).isEqualTo(2);
+        harness.processWatermark(t("2026-11-26T10:00:05Z"));
+        assertThat(released()).containsExactly("2:1");
     }
 
     @Test
@@ -207,7 +240,8 @@ class DedupTest {
                 assertThat(out).isSortedAccordingTo(PositionedEvent.LOG_ORDER);
                 assertThat(out).isNotEmpty();
                 out.forEach(e -> all.add(e.eventId));
-                assertThat(((Dedup) h.getOperator()).heldCount()).isZero();
+                h.snapshot(2, 2);
+                assertThat(((Dedup) h.getOperator()).heldBatchCount()).isZero();
             }
         }
         assertThat(all).containsExactlyInAnyOrderElementsOf(events.stream().map(e -> e.eventId).toList());
@@ -231,10 +265,11 @@ class DedupTest {
         harness = restored(snapshot);
         assertThat(dedup().waitingCount()).isEqualTo(2);
         harness.snapshot(2, 2);
-        assertThat(dedup().heldCount()).isEqualTo(2); // moved to the held state
+        assertThat(dedup().heldCount()).isEqualTo(2); // moved to held batches
         send(at(SEARCH, "2026-11-26T10:00:00Z", 2, 4));
         harness.processWatermark(t("2026-11-26T10:00:05Z"));
         assertThat(released()).containsExactly("2:4", "0:9");
+        harness.snapshot(3, 3);
         assertThat(dedup().heldCount()).isZero();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(Shards.of("s1") == Shards.of("s2") ? 1 : 2); // only the seen ids
     }
