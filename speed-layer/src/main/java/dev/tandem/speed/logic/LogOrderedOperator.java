@@ -3,6 +3,10 @@ package dev.tandem.speed.logic;
 import dev.tandem.speed.model.PositionedEvent;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -20,6 +24,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -27,6 +32,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The common part of {@link Dedup} and {@link AttributionJoin}: records are keyed by shard
@@ -36,10 +42,19 @@ import java.util.stream.Collectors;
  * (shard, ingest hour), dropped by one event-time timer per (shard, hour) once the watermark passes
  * the hour + retention: no per-record timer and no per-record state entry.
  *
- * <p>The waiting records are written to keyed state (one list per shard) only at each checkpoint,
- * so a restore (also with another parallelism) finds them with their shard. The set of live hours
- * is operator state (union: after rescaling, a subtask looks up at worst a few hours it does not
- * hold).
+ * <p>The waiting records live in memory (a priority queue in log order). A checkpoint writes only
+ * the records that arrived since the previous one and still wait: per shard, one list — a
+ * <em>batch</em>, keyed state with the batch number as namespace ({@value #HELD_STATE}) — and never
+ * writes a record again ({@link PositionedEvent#heldBatch}); a record released before any checkpoint
+ * saw it is never written. Releasing writes nothing: a batch is dropped as a whole (one state
+ * change) at the first checkpoint after its last record was released (the watermark passed its
+ * newest ingest time). Until then a batch may hold released records; they are told apart by the
+ * watermark, which each checkpoint also stores per shard with batches ({@value #RELEASED_THROUGH}):
+ * every record of a batch with an ingest time at or before it was released, every later one still
+ * waits (release is by watermark, nothing else). A restore — also at another parallelism, since
+ * batches and watermark are both per shard — takes each batch's records after that watermark back
+ * into the queue and rewrites the batch without the released ones. The set of live hours is
+ * operator state (union: after rescaling, a subtask looks up at worst a few hours it does not hold).
  */
 abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> implements Triggerable<Integer, Long> {
 
@@ -49,10 +64,22 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
     public static final String BEHIND_WATERMARK = "behindWatermark";
 
     protected final long retentionMs;
+    /** Keyed list state (namespace: batch number) of the records a checkpoint found waiting. */
+    static final String HELD_STATE = "held-batches";
+    /** Keyed value state: this shard's watermark at the last checkpoint (records at or before it were released). */
+    static final String RELEASED_THROUGH = "held-released-through";
+    /** Before 2026-11-27 (session 6) waiting records were rewritten, per shard, to this list state at every checkpoint. */
+    static final String LEGACY_WAITING_STATE = "waiting";
+
     private transient PriorityQueue<PositionedEvent> waiting;
-    private transient ListState<PositionedEvent> waitingState;
-    /** Shards whose list in {@link #waitingState} is not empty (to clear at the next checkpoint). */
-    private transient Set<Integer> shardsInWaitingState;
+    private transient InternalListState<Integer, Long, PositionedEvent> heldBatches;
+    private transient ValueState<Long> releasedThrough;
+    /** The batches in {@link #heldBatches}, with the newest ingest time of each. */
+    private transient List<HeldBatch> liveBatches;
+    /** Shards whose {@link #releasedThrough} is set. */
+    private transient Set<Integer> shardsReleasedThrough;
+    /** The last batch number given out (numbers are unique per shard: see initializeState). */
+    private transient long lastBatch;
     /** Ingest hours that may hold state in some shard of this subtask, ascending. */
     protected transient NavigableSet<Long> liveHours;
     private transient ListState<Long> liveHoursState;
@@ -80,28 +107,93 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
     protected abstract void createState() throws Exception;
 
     @Override
+    @SuppressWarnings("unchecked")
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         createState();
         waiting = new PriorityQueue<>(LogOrderedOperator::compareLogOrder);
-        shardsInWaitingState = new HashSet<>();
         liveHours = new TreeSet<>();
         expiryTimers = new HashSet<>();
-        waitingState = getPartitionedState(new ListStateDescriptor<>("waiting", TypeInformation.of(PositionedEvent.class)));
+        heldBatches = (InternalListState<Integer, Long, PositionedEvent>) namespacedState(
+                new ListStateDescriptor<>(HELD_STATE, TypeInformation.of(PositionedEvent.class)));
+        releasedThrough = getPartitionedState(new ValueStateDescriptor<>(RELEASED_THROUGH, Types.LONG));
+        liveBatches = new ArrayList<>();
+        shardsReleasedThrough = new HashSet<>();
         liveHoursState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("live-hours", Types.LONG));
         for (Long h : liveHoursState.get()) {
             liveHours.add(h);
         }
+        lastBatch = 0;
         if (context.isRestored()) {
-            List<Integer> shards = getKeyedStateBackend().<VoidNamespace>getKeys("waiting", VoidNamespace.INSTANCE)
-                    .map(k -> (Integer) k).collect(Collectors.toList());
-            for (Integer shard : shards) {
-                setCurrentKey(shard);
-                for (PositionedEvent e : waitingState.get()) {
+            restoreHeldBatches();
+            restoreLegacyWaitingState();
+        }
+    }
+
+    /**
+     * Takes the still waiting records of every batch of the shards this subtask now owns back into the
+     * queue; a batch is rewritten without its released records (dropped if none waits), so that from
+     * now on this subtask's own watermark tells them apart. Batch numbers from different old subtasks
+     * can repeat after rescaling, but only across shards (each shard was one subtask's).
+     */
+    private void restoreHeldBatches() throws Exception {
+        List<Tuple2<Object, Object>> batches;
+        try (Stream<Tuple2<Object, Object>> s = getKeyedStateBackend().getKeysAndNamespaces(HELD_STATE)) {
+            batches = s.collect(Collectors.toList());
+        }
+        for (Tuple2<Object, Object> b : batches) {
+            int shard = (Integer) b.f0;
+            long n = (Long) b.f1;
+            setCurrentKey(shard);
+            Long through = releasedThrough.value();
+            long released = through == null ? Long.MIN_VALUE : through;
+            heldBatches.setCurrentNamespace(n);
+            List<PositionedEvent> kept = new ArrayList<>();
+            int all = 0;
+            long newest = Long.MIN_VALUE;
+            Iterable<PositionedEvent> records = heldBatches.get();
+            for (PositionedEvent e : records == null ? List.<PositionedEvent>of() : records) {
+                all++;
+                if (e.ingestTime > released) {
+                    e.heldBatch = n;
+                    kept.add(e);
                     waiting.add(e);
+                    newest = Math.max(newest, e.ingestTime);
                 }
-                shardsInWaitingState.add(shard);
             }
+            if (kept.isEmpty()) {
+                heldBatches.clear();
+            } else {
+                if (kept.size() < all) {
+                    heldBatches.update(kept);
+                }
+                liveBatches.add(new HeldBatch(shard, n, newest));
+            }
+            lastBatch = Math.max(lastBatch, n);
+            shardsReleasedThrough.add(shard); // rewritten or cleared at the next checkpoint
+        }
+    }
+
+    /**
+     * A snapshot taken before 2026-11-27 holds its waiting records in a list per shard: they join the
+     * queue (not yet held: the next checkpoint writes them to the map) and the lists are cleared.
+     */
+    private void restoreLegacyWaitingState() throws Exception {
+        ListState<PositionedEvent> legacy = getPartitionedState(
+                new ListStateDescriptor<>(LEGACY_WAITING_STATE, TypeInformation.of(PositionedEvent.class)));
+        for (Integer shard : shardsWith(LEGACY_WAITING_STATE)) {
+            setCurrentKey(shard);
+            for (PositionedEvent e : legacy.get()) {
+                e.heldBatch = 0;
+                waiting.add(e);
+            }
+            legacy.clear();
+        }
+    }
+
+    private List<Integer> shardsWith(String state) {
+        try (Stream<Object> keys = getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.map(k -> (Integer) k).collect(Collectors.toList());
         }
     }
 
@@ -175,27 +267,82 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        Map<Integer, List<PositionedEvent>> byShard = new HashMap<>();
-        for (PositionedEvent e : waiting) {
-            byShard.computeIfAbsent(shardOf(e), s -> new ArrayList<>()).add(e);
-        }
-        for (Integer shard : shardsInWaitingState) {
-            if (!byShard.containsKey(shard)) {
-                setCurrentKey(shard);
-                waitingState.clear();
+        // batches all of whose records were released: dropped as a whole
+        Set<Integer> shardsWithBatches = new HashSet<>();
+        for (Iterator<HeldBatch> it = liveBatches.iterator(); it.hasNext(); ) {
+            HeldBatch b = it.next();
+            if (b.newestIngestTime <= watermark) {
+                setCurrentKey(b.shard);
+                heldBatches.setCurrentNamespace(b.number);
+                heldBatches.clear();
+                it.remove();
+            } else {
+                shardsWithBatches.add(b.shard);
             }
         }
-        for (Map.Entry<Integer, List<PositionedEvent>> s : byShard.entrySet()) {
-            setCurrentKey(s.getKey());
-            waitingState.update(s.getValue());
+        // records that arrived since the previous checkpoint and still wait: one new batch per shard
+        Map<Integer, List<PositionedEvent>> fresh = new HashMap<>();
+        long n = lastBatch + 1;
+        for (PositionedEvent e : waiting) {
+            if (e.heldBatch == 0) {
+                e.heldBatch = n;
+                fresh.computeIfAbsent(shardOf(e), k -> new ArrayList<>()).add(e);
+            }
         }
-        shardsInWaitingState = new HashSet<>(byShard.keySet());
+        if (!fresh.isEmpty()) {
+            lastBatch = n;
+        }
+        for (Map.Entry<Integer, List<PositionedEvent>> f : fresh.entrySet()) {
+            long newest = Long.MIN_VALUE;
+            for (PositionedEvent e : f.getValue()) {
+                newest = Math.max(newest, e.ingestTime);
+            }
+            setCurrentKey(f.getKey());
+            heldBatches.setCurrentNamespace(n);
+            heldBatches.update(f.getValue());
+            liveBatches.add(new HeldBatch(f.getKey(), n, newest));
+            shardsWithBatches.add(f.getKey());
+        }
+        // what tells released from waiting records in those batches at a restore
+        for (Integer shard : shardsWithBatches) {
+            setCurrentKey(shard);
+            releasedThrough.update(watermark);
+        }
+        for (Integer shard : shardsReleasedThrough) {
+            if (!shardsWithBatches.contains(shard)) {
+                setCurrentKey(shard);
+                releasedThrough.clear();
+            }
+        }
+        shardsReleasedThrough = shardsWithBatches;
         liveHoursState.update(new ArrayList<>(liveHours));
     }
 
     /** Records waiting for the watermark (tests). */
     int waitingCount() {
         return waiting.size();
+    }
+
+    /** Records in the keyed state of held batches, released or not, over all shards of this subtask (tests; moves the current key). */
+    int heldCount() throws Exception {
+        int n = 0;
+        for (HeldBatch b : liveBatches) {
+            setCurrentKey(b.shard);
+            heldBatches.setCurrentNamespace(b.number);
+            for (PositionedEvent ignored : heldBatches.get()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Batches in the keyed state of held batches (tests). */
+    int heldBatchCount() {
+        return liveBatches.size();
+    }
+
+    /** A batch of held records: its shard, its number (the state namespace) and its newest ingest time. */
+    private record HeldBatch(int shard, long number, long newestIngestTime) {
     }
 
     static int compareLogOrder(PositionedEvent a, PositionedEvent b) {

@@ -34,6 +34,12 @@ public class PositionedEvent implements java.io.Serializable {
     public long ingestTime;
     public int partition;
     public long offset;
+    /**
+     * Not part of the event and never serialized: while the record waits for the watermark in
+     * {@code LogOrderedOperator}, the number of the batch of that operator's keyed state that holds
+     * it, or 0 if no checkpoint has written it yet.
+     */
+    public transient long heldBatch;
 
     /** Log order (ingest time, partition, offset), as {@link IngestedEvent#LOG_ORDER}. */
     public static final Comparator<PositionedEvent> LOG_ORDER = Comparator

@@ -128,4 +128,23 @@ class AttributionJoinTest {
         watermark("2026-11-28T11:00:01Z");
         assertThat(attributions()).containsExactly("inTime->e-i1/c1");
     }
+
+    @Test
+    void recordsWaitingAtACheckpointSurviveARestoreAndLeaveNoStateOnceReleased() throws Exception {
+        click(at(TestEvents.click("k1", "i1", "u2", "c9", "2026-11-26T10:20:00Z"), "2026-11-26T10:20:02Z", 0, 0));
+        impression(at(imp("i1", "e-i1", "c1", "2026-11-26T10:00:00Z"), "2026-11-26T10:20:01Z", 1, 0));
+        var snapshot = harness.snapshot(1, 1);
+        assertThat(((AttributionJoin) harness.getOperator()).heldCount()).isEqualTo(2);
+        harness.close();
+
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new AttributionJoin(RETENTION), AttributionJoin::keyOf, AttributionJoin::keyOf, Types.INT);
+        harness.initializeState(snapshot);
+        harness.open();
+        watermark("2026-11-26T10:30:00Z");
+        assertThat(attributions()).containsExactly("k1->e-i1/c1"); // the impression is first in log order
+        harness.snapshot(2, 2);
+        assertThat(((AttributionJoin) harness.getOperator()).heldCount()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // only the impression, for the retention
+    }
 }
