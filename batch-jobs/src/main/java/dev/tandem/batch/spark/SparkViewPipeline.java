@@ -1,9 +1,10 @@
 package dev.tandem.batch.spark;
 
+import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.EventValidator;
-import dev.tandem.core.validation.RejectReason;
+import dev.tandem.core.validation.Rejection;
 import dev.tandem.core.view.Aggregate;
 import dev.tandem.core.view.Facts;
 import dev.tandem.core.view.ViewDefinition;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF13;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
@@ -48,10 +50,6 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.raise_error;
 
 /**
  * The batch computation on Spark, stage by stage, with no storage in it: master rows in, view rows
@@ -91,49 +89,24 @@ public final class SparkViewPipeline {
     }
 
     /**
-     * Master rows → {@link #prepare prepared} log rows with their reject reason code (null when
-     * valid): {@link #rejectReason}, core's {@link EventValidator} as one Spark expression. The jobs
+     * Master rows → {@link #prepare prepared} log rows with their reject reason (null when valid),
+     * from core's {@link EventValidator} through a UDF over the event's columns. The other columns
+     * stay in Spark's internal format (no conversion of whole rows to Java objects and back). The jobs
      * cache these rows once, so that no later pass derives a column again.
      */
     public Dataset<Row> validate(Dataset<Row> master) {
-        return prepare(master).withColumn(REJECT, rejectReason());
-    }
-
-    /**
-     * core's {@link EventValidator#validate} over a {@link #prepare prepared} row (event time in
-     * millis), as one Spark expression rather than a UDF: a UDF would turn the row's thirteen
-     * columns into Java objects for every row, the costliest step of reading the master dataset.
-     * The required fields per type come from {@link EventValidator#requiredFields} and the limits
-     * from its constants; the order of the checks is the validator's, which
-     * {@code SparkValidationTest} checks against {@link EventValidator#validate} itself, field by
-     * field and pairwise.
-     */
-    static Column rejectReason() {
-        Column type = col(EVENT_TYPE);
-        Column known = type.isin(Arrays.stream(EventType.values()).map(EventType::name).toArray());
-        Column reason = when(type.isNull().or(not(known)), code(RejectReason.UNKNOWN_TYPE));
-        for (EventType t : EventType.values()) {
-            for (EventValidator.RequiredField f : EventValidator.requiredFields(t)) {
-                Column v = col(f.column());
-                Column missing = f.emptyIsMissing() ? v.isNull().or(v.equalTo("")) : v.isNull();
-                reason = reason.when(type.equalTo(t.name()).and(missing), code(RejectReason.MISSING_FIELD));
-            }
-        }
-        Column time = col(EVENT_TIME);
-        Column ingest = col(INGEST_TIME);
-        return reason
-                .when(col("total_minor").lt(0), code(RejectReason.NEGATIVE_TOTAL))
-                .when(length(col("query")).gt(EventValidator.MAX_QUERY_CHARS), code(RejectReason.QUERY_TOO_LONG))
-                .when(time.isNull().or(time.lt(EventValidator.EARLIEST_EVENT_TIME)),
-                        code(RejectReason.EVENT_TIME_BEFORE_2000))
-                // the validator takes the ingest time as given: a master row always has one
-                .when(ingest.isNull(), raise_error(lit("master row without ingest_time: the master dataset is damaged")))
-                .when(time.gt(ingest.plus(EventValidator.MAX_AHEAD_OF_INGEST_MS)),
-                        code(RejectReason.EVENT_TIME_AFTER_INGEST));
-    }
-
-    private static Column code(RejectReason r) {
-        return lit(r.code());
+        spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
+                Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
+                                                      total, query, currency, ingest) -> {
+            Event e = new Event(id, EventType.ofNameOrNull(type), time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
+                    order, total, query, currency);
+            Rejection rej = EventValidator.validate(e, ingest);
+            return rej == null ? null : rej.code();
+        }, DataTypes.StringType);
+        return prepare(master)
+                .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
+                        col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
+                        col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)));
     }
 
     /** core's {@link EventType} ordinal of a type name; null for a name core does not know. */

@@ -24,10 +24,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Spark's validation expression ({@link SparkViewPipeline#rejectReason}) against core's
- * {@link EventValidator#validate} itself, row by row: every event type (and unknown and missing
- * types) with every column set to each of its edge values alone, and every pair of columns set
- * together — so the order of the checks (which reason wins when two rules break) is compared too.
+ * Spark's validation ({@link SparkViewPipeline#validate}: core's {@link EventValidator} through a
+ * UDF over the master row's columns) against {@link EventValidator#validate} on the same rows read
+ * the way the reference reads them ({@link MasterRows#toIngestedEvent}): every event type (and
+ * unknown and missing types) with every column set to each of its edge values alone, and every pair
+ * of columns set together — so a column passed to the wrong argument, a time or null converted
+ * differently, or a reason lost between the UDF and the cached rows shows as a differing row.
  */
 @ExtendWith(LocalSpark.class)
 class SparkValidationTest {
@@ -37,7 +39,7 @@ class SparkValidationTest {
             "impression_id", "order_id", "total_minor", "query", "currency"};
 
     @Test
-    void rejectReasonIsCoresValidatorsOnEveryEdgeAndPairOfEdges(SparkSession spark) {
+    void rejectReasonIsCoresOnEveryEdgeAndPairOfEdges(SparkSession spark) {
         Map<String, Object[]> edges = edges();
         List<String> types = new ArrayList<>(Arrays.stream(EventType.values()).map(EventType::name).toList());
         types.addAll(Arrays.asList("BOGUS", "ad_click", "", null));

@@ -4,11 +4,6 @@ import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The validation rules of DESIGN §2. Pure and stateless: every engine calls the same method with
@@ -56,58 +51,40 @@ public final class EventValidator {
         return r == null ? Checked.valid(e) : new Checked(null, r);
     }
 
-    /**
-     * A field an event needs, by its column name; missing when null, and also when an empty string
-     * if {@code emptyIsMissing}.
-     */
-    public record RequiredField(String column, boolean emptyIsMissing, Function<Event, Object> value) {
-
-        boolean missingIn(Event e) {
-            Object v = value.apply(e);
-            return v == null || (emptyIsMissing && "".equals(v));
-        }
-    }
-
-    private static final Map<EventType, List<RequiredField>> REQUIRED = new EnumMap<>(EventType.class);
-
-    static {
-        List<RequiredField> common = List.of(text("event_id", Event::eventId), text("user_id", Event::userId));
-        Map<EventType, List<RequiredField>> byType = Map.of(
-                EventType.AD_IMPRESSION, List.of(text("region", Event::region), text("campaign_id", Event::campaignId),
-                        text("ad_id", Event::adId), text("impression_id", Event::impressionId)),
-                EventType.AD_CLICK, List.of(text("campaign_id", Event::campaignId), text("ad_id", Event::adId),
-                        text("impression_id", Event::impressionId)),
-                EventType.ORDER_CREATED, List.of(text("region", Event::region), text("order_id", Event::orderId),
-                        new RequiredField("total_minor", false, Event::totalMinor)),
-                // an empty search is a search
-                EventType.SEARCH, List.of(new RequiredField("query", false, Event::query)));
-        for (EventType t : EventType.values()) {
-            List<RequiredField> fields = new ArrayList<>(common);
-            fields.addAll(byType.get(t));
-            REQUIRED.put(t, List.copyOf(fields));
-        }
-    }
-
-    private static RequiredField text(String column, Function<Event, Object> value) {
-        return new RequiredField(column, true, value);
-    }
-
-    /**
-     * The fields an event of type {@code t} needs, in the order they are checked (the first one
-     * missing is the one a {@link RejectReason#MISSING_FIELD} rejection names). Engines that
-     * compile validation to their own expressions read the rule from here.
-     */
-    public static List<RequiredField> requiredFields(EventType t) {
-        return REQUIRED.get(t);
-    }
-
     /** The first field, in schema order, that the event's type needs and lacks. */
     static String firstMissingField(Event e) {
-        for (RequiredField f : requiredFields(e.eventType())) {
-            if (f.missingIn(e)) {
-                return f.column();
-            }
+        if (blank(e.eventId())) {
+            return "event_id";
         }
-        return null;
+        if (blank(e.userId())) {
+            return "user_id";
+        }
+        EventType t = e.eventType();
+        switch (t) {
+            case AD_IMPRESSION:
+                if (blank(e.region())) return "region";
+                if (blank(e.campaignId())) return "campaign_id";
+                if (blank(e.adId())) return "ad_id";
+                if (blank(e.impressionId())) return "impression_id";
+                return null;
+            case AD_CLICK:
+                if (blank(e.campaignId())) return "campaign_id";
+                if (blank(e.adId())) return "ad_id";
+                if (blank(e.impressionId())) return "impression_id";
+                return null;
+            case ORDER_CREATED:
+                if (blank(e.region())) return "region";
+                if (blank(e.orderId())) return "order_id";
+                if (e.totalMinor() == null) return "total_minor";
+                return null;
+            case SEARCH:
+                return e.query() == null ? "query" : null;
+            default:
+                throw new AssertionError(t);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isEmpty();
     }
 }
