@@ -63,7 +63,7 @@ import java.util.NoSuchElementException;
  * included. Spark's default format keeps per-value column statistics while it builds a batch and
  * hands string columns back only row by row (its vectorized cache reader covers numeric columns
  * only), so a job that caches a wide string table and scans it several times — the batch job's
- * master rows — pays for both on every row. Here a batch is plain arrays per column (one byte
+ * validated log rows — pays for both on every row. Here a batch is plain arrays per column (one byte
  * array plus offsets for a string column) and a scan wraps them in read-only {@link ColumnVector}s
  * without copying; {@link ReadAsColumns} makes Spark read them as vectors. No statistics are kept,
  * so cached batches are never skipped by a filter; the jobs filter on columns that no batch could

@@ -212,9 +212,9 @@ public final class SparkRecomputeJob {
         // their reject reason (null when valid) and the columns every later pass derives (event
         // time in millis, ingest tag, type code), so no pass re-derives them. ad_id, order_id and
         // the type name matter to validation only.
-        Dataset<Row> raw = pipeline.validate(master).drop("ad_id", "order_id", MasterRows.EVENT_TYPE)
+        Dataset<Row> cachedLog = pipeline.validate(master).drop("ad_id", "order_id", MasterRows.EVENT_TYPE)
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> valid = raw.filter(col(REJECT).isNull()).drop(REJECT);
+        Dataset<Row> valid = cachedLog.filter(col(REJECT).isNull()).drop(REJECT);
         long[] validClicks = {0};
         boolean[] positionsPack = {true};
         Dataset<Row> laterCopies = null;
@@ -234,7 +234,7 @@ public final class SparkRecomputeJob {
                 long minOffset = Long.MAX_VALUE;
                 long maxOffset = Long.MIN_VALUE;
                 Map<String, Long> byReason = new TreeMap<>();
-                for (Row r : raw.groupBy(col(REJECT), col(MasterRows.TYPE))
+                for (Row r : cachedLog.groupBy(col(REJECT), col(MasterRows.TYPE))
                         .agg(count(lit(1)), min(MasterRows.PARTITION), max(MasterRows.PARTITION),
                                 min(MasterRows.OFFSET), max(MasterRows.OFFSET)).collectAsList()) {
                     long n = r.getLong(2);
@@ -362,7 +362,7 @@ public final class SparkRecomputeJob {
             stages.info("published {} (cutoff {}, rows {})", runId, manifest.cutoff(), rowCounts);
             return new Outcome(runId, true, manifest, null);
         } finally {
-            raw.unpersist();
+            cachedLog.unpersist();
             if (laterCopies != null) {
                 laterCopies.unpersist();
             }
