@@ -176,7 +176,7 @@ abstract class LogOrderedOperator<OUT> extends AbstractStreamOperator<OUT> imple
 
     /**
      * A snapshot taken before 2026-11-27 holds its waiting records in a list per shard: they join the
-     * queue (not yet held: the next checkpoint writes them to the map) and the lists are cleared.
+     * queue (not yet held: the next checkpoint writes them as a new batch) and the lists are cleared.
      */
     private void restoreLegacyWaitingState() throws Exception {
         ListState<PositionedEvent> legacy = getPartitionedState(
