@@ -8,14 +8,15 @@ import dev.tandem.core.view.Dimension;
 import dev.tandem.core.view.Fact;
 import dev.tandem.core.view.FactField;
 import dev.tandem.core.view.FactKind;
+import dev.tandem.core.view.Hll;
 import dev.tandem.core.view.Facts;
 import dev.tandem.core.view.MetricDefinition;
 import dev.tandem.core.view.MetricKind;
 import dev.tandem.core.view.Terms;
 import dev.tandem.core.view.ViewDefinition;
+import org.apache.datasketches.hll.TgtHllType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -39,7 +40,7 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_millis;
-import static org.apache.spark.sql.functions.udaf;
+import static org.apache.spark.sql.functions.hll_sketch_agg;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -51,7 +52,7 @@ import static org.apache.spark.sql.functions.when;
  *   <li>the dimensions, granularity and metrics come from each {@link ViewDefinition}: a key per
  *       value of each dimension (the tokens of {@link Terms#tokenize} for a terms dimension, none
  *       for a null value), the bucket from the granularity, a count or sum of the metric's fact
- *       kind, and a sketch ({@link HllAggregator}: core's {@code Hll}) of a distinct field;</li>
+ *       kind, and a sketch (core's {@link Hll}, {@link #sketchOf}) of a distinct field;</li>
  *   <li>which event column becomes which fact field is learnt from core's {@link Facts#of} and
  *       {@link Facts#attributedClick} themselves ({@link #derive}): each is called twice per event
  *       type with two sets of marker values, and a field must come out as one input column or one
@@ -185,9 +186,8 @@ public final class SparkViewPlan {
         for (int k = 0; k < longs; k++) {
             aggs.add(sum(col("l" + k)).as("l" + k));
         }
-        UserDefinedFunction hll = udaf(new HllAggregator(), Encoders.STRING());
         for (int k = 0; k < sketches; k++) {
-            aggs.add(hll.apply(col("h" + k)).as("h" + k));
+            aggs.add(sketchOf(col("h" + k)).as("h" + k));
         }
         return rows.groupBy(keys.toArray(Column[]::new))
                 .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
@@ -205,12 +205,38 @@ public final class SparkViewPlan {
         int l = 0;
         int h = 0;
         for (MetricDefinition m : v.metrics()) {
-            cols.add(col(m.kind() == MetricKind.DISTINCT ? "h" + h++ : "l" + l++).as(m.column()));
+            cols.add((m.kind() == MetricKind.DISTINCT ? coreSketch(col("h" + h++)) : col("l" + l++)).as(m.column()));
         }
         Dataset<Row> rows = aggregated.filter(col(VIEW).equalTo(viewIndex)).select(cols.toArray(Column[]::new));
         // the declared layout, non-null columns included (the rows are few: one per view key)
         return spark.createDataFrame(rows.javaRDD(), BatchViewRows.schema(v));
     }
+
+    /**
+     * core's {@link Hll} sketch of the non-null strings, as Spark's built-in DataSketches aggregate
+     * with core's lgK: it updates with each string's UTF-8 bytes (the hash core's
+     * {@code HllSketch.update(String)} takes, empty strings skipped by both) and merges partial
+     * sketches with a DataSketches union into an HLL_8 sketch, as {@link Hll#union} does. Being
+     * one of Spark's own aggregates, it reads the strings in Spark's format, where a typed
+     * {@code Aggregator} would convert every input to a Java string and every buffer through an
+     * encoder. Its result is the updatable serialization: {@link #coreSketch} turns it into core's
+     * compact bytes.
+     */
+    static Column sketchOf(Column strings) {
+        if (Hll.TYPE != TgtHllType.HLL_8) {
+            throw new IllegalStateException("Spark's hll_sketch_agg builds HLL_8 sketches, core's Hll uses " + Hll.TYPE);
+        }
+        return hll_sketch_agg(strings, Hll.LG_K);
+    }
+
+    /** A {@link #sketchOf} result as core's bytes ({@link Hll#toBytes}). */
+    static Column coreSketch(Column sketch) {
+        return CORE_SKETCH.apply(sketch);
+    }
+
+    private static final UserDefinedFunction CORE_SKETCH = udf(
+            (org.apache.spark.sql.api.java.UDF1<byte[], byte[]>) b -> b == null ? null : Hll.toBytes(Hll.fromBytes(b)),
+            DataTypes.BinaryType);
 
     private static List<MetricDefinition> longMetrics(ViewDefinition v) {
         return v.metrics().stream().filter(m -> m.kind() != MetricKind.DISTINCT).toList();
