@@ -4,6 +4,7 @@ import dev.tandem.core.event.Event;
 import dev.tandem.core.event.EventType;
 import dev.tandem.core.time.IngestTags;
 import dev.tandem.core.validation.EventValidator;
+import dev.tandem.core.validation.RejectReason;
 import dev.tandem.core.validation.Rejection;
 import dev.tandem.core.view.Aggregate;
 import dev.tandem.core.view.Facts;
@@ -50,6 +51,10 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftright;
 
 /**
  * The batch computation on Spark, stage by stage, with no storage in it: master rows in, view rows
@@ -77,46 +82,45 @@ public final class SparkViewPipeline {
     }
 
     /**
-     * Master rows → log rows: {@code event_time} as epoch millis, the ingest {@link MasterRows#TAG tag}
-     * from core's {@link IngestTags#tagOf} and the {@link MasterRows#TYPE type code}; not validated
-     * (see {@link #validate}).
+     * Master rows → log rows ({@code event_time} as epoch millis, the ingest {@link MasterRows#TAG tag}
+     * from core's {@link IngestTags#tagOf}, the {@link MasterRows#TYPE type code}) with their reject
+     * reason code (null when valid), from core's {@link EventValidator} through a UDF over the
+     * event's columns. The other columns
+     * stay in Spark's internal format (no conversion of whole rows to Java objects and back). The
+     * UDF, having parsed the type name anyway, returns the type code with the reason ({@link #check}),
+     * so no string compares derive it again. The jobs cache these rows once, so that no later pass
+     * derives a column again.
      */
-    public Dataset<Row> prepare(Dataset<Row> master) {
+    public Dataset<Row> validate(Dataset<Row> master) {
+        spark.udf().register("tandem_check", (UDF13<String, String, Long, String, String, String, String, String, String,
+                Long, String, String, Long, Integer>) (id, type, time, user, region, campaign, ad, impression, order,
+                                                       total, query, currency, ingest) -> {
+            EventType t = EventType.ofNameOrNull(type);
+            Event e = new Event(id, t, time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
+                    order, total, query, currency);
+            return check(t, EventValidator.validate(e, ingest));
+        }, DataTypes.IntegerType);
         spark.udf().register("tandem_tag", (UDF1<Long, Long>) IngestTags::tagOf, DataTypes.LongType);
+        Column[] reasons = Arrays.stream(RejectReason.values()).map(r -> lit(r.code())).toArray(Column[]::new);
+        Column checked = col("_check");
+        Column reason = shiftright(checked, 8);
+        Column type = checked.bitwiseAND(0xff);
         return master.withColumn(EVENT_TIME, unix_millis(col(EVENT_TIME)))
                 .withColumn(TAG, call_udf("tandem_tag", col(INGEST_TIME)))
-                .withColumn(TYPE, typeCode(col(EVENT_TYPE)));
+                .withColumn("_check", call_udf("tandem_check", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME),
+                        col("user_id"), col("region"), col("campaign_id"), col("ad_id"), col("impression_id"),
+                        col("order_id"), col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)))
+                .withColumn(TYPE, when(type.gt(0), type.minus(1)))
+                .withColumn(REJECT, when(reason.gt(0), element_at(array(reasons), reason)))
+                .drop("_check");
     }
 
     /**
-     * Master rows → {@link #prepare prepared} log rows with their reject reason (null when valid),
-     * from core's {@link EventValidator} through a UDF over the event's columns. The other columns
-     * stay in Spark's internal format (no conversion of whole rows to Java objects and back). The jobs
-     * cache these rows once, so that no later pass derives a column again.
+     * A type and a validation outcome in one int: the type's ordinal + 1 (0 for a type core does not
+     * know) in the low byte, the reject reason's ordinal + 1 (0 when valid) above it.
      */
-    public Dataset<Row> validate(Dataset<Row> master) {
-        spark.udf().register("tandem_reject", (UDF13<String, String, Long, String, String, String, String, String, String,
-                Long, String, String, Long, String>) (id, type, time, user, region, campaign, ad, impression, order,
-                                                      total, query, currency, ingest) -> {
-            Event e = new Event(id, EventType.ofNameOrNull(type), time == null ? Long.MIN_VALUE : time, user, region, campaign, ad, impression,
-                    order, total, query, currency);
-            Rejection rej = EventValidator.validate(e, ingest);
-            return rej == null ? null : rej.code();
-        }, DataTypes.StringType);
-        return prepare(master)
-                .withColumn(REJECT, call_udf("tandem_reject", col(EVENT_ID), col(EVENT_TYPE), col(EVENT_TIME), col("user_id"),
-                        col("region"), col("campaign_id"), col("ad_id"), col("impression_id"), col("order_id"),
-                        col("total_minor"), col("query"), col("currency"), col(INGEST_TIME)));
-    }
-
-    /** core's {@link EventType} ordinal of a type name; null for a name core does not know. */
-    static Column typeCode(Column name) {
-        Column c = null;
-        for (EventType t : EventType.values()) {
-            Column is = name.equalTo(t.name());
-            c = c == null ? when(is, t.ordinal()) : c.when(is, t.ordinal());
-        }
-        return c;
+    static int check(EventType type, Rejection rejection) {
+        return (type == null ? 0 : type.ordinal() + 1) | (rejection == null ? 0 : rejection.reason().ordinal() + 1) << 8;
     }
 
     /** Rows of one event type (by {@link MasterRows#TYPE}). */

@@ -72,11 +72,13 @@ class SparkValidationTest {
 
         SparkViewPipeline pipeline = new SparkViewPipeline(spark, 2);
         List<Row> out = pipeline.validate(spark.createDataFrame(rows, MasterRows.MASTER))
-                .select(col(MasterRows.OFFSET), col(MasterRows.REJECT)).collectAsList();
+                .select(col(MasterRows.OFFSET), col(MasterRows.REJECT), col(MasterRows.TYPE)).collectAsList();
         assertThat(out).hasSize(rows.size());
         Map<Long, String> actual = new HashMap<>();
+        Map<Long, Integer> actualType = new HashMap<>();
         for (Row r : out) {
             actual.put(r.getLong(0), r.isNullAt(1) ? null : r.getString(1));
+            actualType.put(r.getLong(0), r.isNullAt(2) ? null : r.getInt(2));
         }
         List<String> differ = new ArrayList<>();
         for (Row r : rows) {
@@ -84,8 +86,14 @@ class SparkValidationTest {
             if (!Objects.equals(expected.get(offset), actual.get(offset))) {
                 differ.add(r + ": core " + expected.get(offset) + ", spark " + actual.get(offset));
             }
+            // the type code: core's ordinal of the name, null for a name core does not know
+            EventType type = EventType.ofNameOrNull(r.getString(1));
+            Integer expectedType = type == null ? null : type.ordinal();
+            if (!Objects.equals(expectedType, actualType.get(offset))) {
+                differ.add(r + ": type code " + actualType.get(offset) + ", core's ordinal " + expectedType);
+            }
         }
-        assertThat(differ).as("rows where Spark's reason differs from core's").isEmpty();
+        assertThat(differ).as("rows where Spark's reason or type code differs from core's").isEmpty();
     }
 
     /** Each column's edge values (NULL stands for null). */
