@@ -124,6 +124,10 @@ public final class BatchCli implements Callable<Integer> {
         @Option(names = "--mode", defaultValue = "full", description = "full or incremental (default: ${DEFAULT-VALUE})")
         String mode;
 
+        @Option(names = "--no-state", description = "keep no state for the next incremental run (saves the pass that "
+                + "writes a row per event; a later --mode incremental then recomputes in full)")
+        boolean noState;
+
         @Override
         public Integer call() throws Exception {
             o.check(spec.commandLine());
@@ -138,7 +142,8 @@ public final class BatchCli implements Callable<Integer> {
             }
             try (SparkSession spark = SparkSessions.create(o.master, o.conf)) {
                 StorageLayout layout = StorageLayout.at(o.root, spark.sparkContext().hadoopConfiguration());
-                report(new SparkRecomputeJob(spark, layout).run(m), layout, o.keep);
+                SparkRecomputeJob job = new SparkRecomputeJob(spark, layout);
+                report((noState ? job.withoutState() : job).run(m), layout, o.keep);
             }
             return 0;
         }

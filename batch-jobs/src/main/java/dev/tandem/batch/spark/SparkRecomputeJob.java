@@ -89,6 +89,7 @@ public final class SparkRecomputeJob {
     private final Clock clock;
     private final Hooks hooks;
     private final int partitions;
+    private boolean keepState = true;
 
     public SparkRecomputeJob(SparkSession spark, StorageLayout layout, Clock clock, Hooks hooks) {
         this.spark = spark;
@@ -100,6 +101,16 @@ public final class SparkRecomputeJob {
 
     public SparkRecomputeJob(SparkSession spark, StorageLayout layout) {
         this(spark, layout, Clock.systemUTC(), Hooks.NONE);
+    }
+
+    /**
+     * Runs of this job keep no {@link RunState}: they save the pass that writes one row per unique
+     * event, and the next incremental run after one of them recomputes in full. For deployments that
+     * only ever run full recomputes (and for comparing the views' cost alone).
+     */
+    public SparkRecomputeJob withoutState() {
+        keepState = false;
+        return this;
     }
 
     public Outcome run(Mode requested) throws IOException {
@@ -341,7 +352,9 @@ public final class SparkRecomputeJob {
                             .parquet(layout.viewDir(runId, v.name()).toString()));
                 }
             }
-            writes.add(() -> RunState.write(layout, runId, prevState, dd, att));
+            if (keepState) {
+                writes.add(() -> RunState.write(layout, runId, prevState, dd, att));
+            }
             // the view writes are small and mostly wait on the driver, the state write is one long
             // pass: run side by side they take about as long as the state alone
             stages.time("write", () -> inParallel(writes));
