@@ -42,4 +42,32 @@ class PositionedEventSerializerTest {
         assertThat(TypeInformation.of(PositionedEvent.class)).isEqualTo(PositionedEventTypeInfo.INSTANCE);
         assertThat(new ListTypeInfo<>(PositionedEvent.class).getElementTypeInfo()).isEqualTo(PositionedEventTypeInfo.INSTANCE);
     }
+
+    @Test
+    void stringsAreWrittenAndReadByteForByteAsFlinksStringValue() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        List<String> strings = new java.util.ArrayList<>(java.util.Arrays.asList(null, "", "a", "evt-0001", "é", "aé", "✓ok",
+                "x".repeat(126), "x".repeat(127), "x".repeat(128), "y".repeat(16_383), "z".repeat(16_384), "é".repeat(200),
+                "ascii then \u0080", "\uffff\u0000", "a".repeat(100) + "\ud83d\ude00"));
+        for (int i = 0; i < 300; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = r.nextInt(40);
+            for (int k = 0; k < n; k++) {
+                b.append(r.nextInt(10) < 8 ? (char) r.nextInt(0x80) : (char) r.nextInt(0x10000));
+            }
+            strings.add(b.toString());
+        }
+        DataOutputSerializer ours = new DataOutputSerializer(64);
+        DataOutputSerializer flinks = new DataOutputSerializer(64);
+        for (String s : strings) {
+            PositionedEventSerializer.writeString(s, ours);
+            org.apache.flink.types.StringValue.writeString(s, flinks);
+        }
+        assertThat(ours.getCopyOfBuffer()).isEqualTo(flinks.getCopyOfBuffer());
+        DataInputDeserializer in = new DataInputDeserializer(flinks.getCopyOfBuffer());
+        for (String s : strings) {
+            assertThat(PositionedEventSerializer.readString(in)).isEqualTo(s);
+        }
+        assertThat(in.available()).isZero();
+    }
 }
