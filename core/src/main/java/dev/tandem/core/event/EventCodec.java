@@ -113,7 +113,38 @@ public final class EventCodec {
         return r;
     }
 
+    /** Positions of the latest schema's fields (records the decoder returns have that schema). */
+    private static final int EVENT_ID = pos("event_id"), EVENT_TYPE = pos("event_type"), EVENT_TIME = pos("event_time"),
+            USER_ID = pos("user_id"), REGION = pos("region"), CAMPAIGN_ID = pos("campaign_id"), AD_ID = pos("ad_id"),
+            IMPRESSION_ID = pos("impression_id"), ORDER_ID = pos("order_id"), TOTAL_MINOR = pos("total_minor"),
+            QUERY = pos("query"), CURRENCY = pos("currency");
+
+    private static int pos(String field) {
+        Schema.Field f = EventSchemas.LATEST.getField(field);
+        return f == null ? -1 : f.pos();
+    }
+
     static Event fromRecord(GenericRecord r) {
+        if (r.getSchema() != EventSchemas.LATEST) {
+            return fromRecordByName(r);
+        }
+        // by position: a look-up by name hashes the field name, twelve times per event
+        return new Event(
+                str(r.get(EVENT_ID)),
+                EventType.valueOf(r.get(EVENT_TYPE).toString()),
+                (Long) r.get(EVENT_TIME),
+                str(r.get(USER_ID)),
+                str(r.get(REGION)),
+                str(r.get(CAMPAIGN_ID)),
+                str(r.get(AD_ID)),
+                str(r.get(IMPRESSION_ID)),
+                str(r.get(ORDER_ID)),
+                (Long) r.get(TOTAL_MINOR),
+                str(r.get(QUERY)),
+                CURRENCY < 0 ? null : str(r.get(CURRENCY)));
+    }
+
+    private static Event fromRecordByName(GenericRecord r) {
         return new Event(
                 str(r.get("event_id")),
                 EventType.valueOf(r.get("event_type").toString()),

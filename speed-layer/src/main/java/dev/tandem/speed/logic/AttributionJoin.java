@@ -82,7 +82,7 @@ public class AttributionJoin extends LogOrderedOperator<AttributedClick>
 
     @Override
     public void processElement2(StreamRecord<PositionedEvent> click) throws Exception {
-        hold(click.getValue());
+        hold(click.getValue(), 1);
     }
 
     @Override

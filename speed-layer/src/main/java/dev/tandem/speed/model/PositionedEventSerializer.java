@@ -15,6 +15,8 @@ import java.io.IOException;
  * exchanges (decode → dedup, dedup → join) and waits in checkpoints. Flink's POJO serializer reads
  * each field by reflection and writes a null flag per field; this one writes the fields in a fixed
  * order (strings with {@link StringValue#writeString}, which encodes null), one byte for the type.
+ * (Writing and reading ASCII strings as one block of bytes was tried in session 7: a little less
+ * CPU, but a temporary byte array per string: ~15 % more allocation by the job's threads, JFR; docs/BENCHMARKS.md.)
  */
 public final class PositionedEventSerializer extends TypeSerializerSingleton<PositionedEvent> {
 

@@ -163,6 +163,15 @@ public final class SpeedBench {
                 + "%,.0f events/s, %,.0f events per CPU-second, %.1f µs of CPU per event, over %.1f s%n",
                 (s90[1] - s50[1]) / ((s90[0] - s50[0]) / 1e9), (s90[1] - s50[1]) / ((s90[2] - s50[2]) / 1e9),
                 (s90[2] - s50[2]) / 1e3 / (s90[1] - s50[1]), (s90[0] - s50[0]) / 1e9);
+        // how the rate develops through the backlog (JIT warm-up, growing state): each tenth of it
+        StringBuilder tenths = new StringBuilder("RESULT per tenth of the backlog (k events/s | µs CPU per event):");
+        for (int d = 1; d < 9; d++) {
+            long[] a = crossing(samples, n * d / 10);
+            long[] b = crossing(samples, n * (d + 1) / 10);
+            tenths.append(String.format(" %d-%d%%: %.1f|%.1f", d * 10, d * 10 + 10,
+                    (b[1] - a[1]) / ((b[0] - a[0]) / 1e9) / 1e3, (b[2] - a[2]) / 1e3 / Math.max(1, b[1] - a[1])));
+        }
+        System.out.println(tenths);
         if (at10 != null && at90 != null) {
             at90.printSince(at10, s90[2] - s10[2], s90[1] - s10[1]);
         }

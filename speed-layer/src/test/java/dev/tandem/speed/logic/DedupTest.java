@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -29,9 +30,43 @@ class DedupTest {
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, PositionedEvent, PositionedEvent> harness;
 
+    /** The state backend of every harness; null: the harness's default, heap ({@link DedupRocksDbTest}: RocksDB). */
+    protected StateBackend stateBackend() {
+        return null;
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, PositionedEvent, PositionedEvent> newHarness(
+            int maxParallelism, int parallelism, int subtask) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new Dedup(RETENTION), Dedup::keyOf, Types.INT,
+                maxParallelism, parallelism, subtask);
+        if (stateBackend() != null) {
+            h.setStateBackend(stateBackend());
+        }
+        return h;
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, PositionedEvent, PositionedEvent> newHarness() throws Exception {
+        return newHarness(1, 1, 0);
+    }
+
+    /** (shard, namespace) entries of the operator's keyed states: "seen" maps, held batches, stored watermarks. */
+    protected int keyedStateEntries() throws Exception {
+        var backend = dedup().<Integer>getKeyedStateBackend();
+        int n = 0;
+        for (String state : List.of("seen", LogOrderedOperator.HELD_STATE, LogOrderedOperator.RELEASED_THROUGH)) {
+            try (var entries = backend.getKeysAndNamespaces(state)) {
+                n += (int) entries.count();
+            }
+        }
+        if (stateBackend() == null) {
+            assertThat(n).isEqualTo(harness.numKeyedStateEntries()); // no other state holds anything
+        }
+        return n;
+    }
+
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new Dedup(RETENTION), Dedup::keyOf, Types.INT);
+        harness = newHarness();
         harness.open();
     }
 
@@ -99,7 +134,7 @@ class DedupTest {
         var snapshot = harness.snapshot(1, 1);
         harness.close();
 
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new Dedup(RETENTION), Dedup::keyOf, Types.INT);
+        harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
         send(at(SEARCH, "2026-11-26T10:00:00Z", 2, 4)); // an earlier copy, from another partition
@@ -114,12 +149,16 @@ class DedupTest {
         send(at(TestEvents.search("s2", "u2", "blue", "2026-11-26T09:00:00Z"), "2026-11-26T10:10:00Z", 0, 0));
         harness.processWatermark(t("2026-11-26T11:00:00Z"));
         // s1 and s2 in the map of (their shard, hour 10:00): one entry, or two if the shards differ
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(Shards.of("s1") == Shards.of("s2") ? 1 : 2);
-        assertThat(harness.numEventTimeTimers()).isEqualTo(harness.numKeyedStateEntries());
+        assertThat(keyedStateEntries()).isEqualTo(Shards.of("s1") == Shards.of("s2") ? 1 : 2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(keyedStateEntries());
         harness.processWatermark(t("2026-11-26T11:00:00Z") + RETENTION - 1);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(released()).containsExactly("1:5", "0:0");
+    }
+
+    protected final KeyedOneInputStreamOperatorTestHarness<Integer, PositionedEvent, PositionedEvent> harness() {
+        return harness;
     }
 
     private Dedup dedup() {
@@ -128,7 +167,7 @@ class DedupTest {
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, PositionedEvent, PositionedEvent> restored(
             OperatorSubtaskState snapshot) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new Dedup(RETENTION), Dedup::keyOf, Types.INT);
+        var h = newHarness();
         h.initializeState(snapshot);
         h.open();
         return h;
@@ -205,7 +244,7 @@ class DedupTest {
         harness.snapshot(4, 4);
         assertThat(dedup().heldBatchCount()).isZero();
         // only the seen ids are left: no batch, no stored watermark
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // one map: both ids share the shard and the hour
+        assertThat(keyedStateEntries()).isEqualTo(1); // one map: both ids share the shard and the hour
 
         // and a restore of the third checkpoint takes back both waiting records, not the released one
         harness.close();
@@ -218,7 +257,7 @@ class DedupTest {
     @Test
     void heldRecordsFollowTheirShardWhenRestoredAtAnotherParallelism() throws Exception {
         harness.close(); // key groups as in a job (max parallelism 128), one subtask
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new Dedup(RETENTION), Dedup::keyOf, Types.INT, 128, 1, 0);
+        harness = newHarness(128, 1, 0);
         harness.open();
         List<PositionedEvent> events = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -232,7 +271,7 @@ class DedupTest {
         List<String> all = new java.util.ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
             var state = AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask);
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new Dedup(RETENTION), Dedup::keyOf, Types.INT, 128, 2, subtask)) {
+            try (var h = newHarness(128, 2, subtask)) {
                 h.initializeState(state);
                 h.open();
                 h.processWatermark(t("2026-11-26T10:00:00Z"));
@@ -271,6 +310,6 @@ class DedupTest {
         assertThat(released()).containsExactly("2:4", "0:9");
         harness.snapshot(3, 3);
         assertThat(dedup().heldCount()).isZero();
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(Shards.of("s1") == Shards.of("s2") ? 1 : 2); // only the seen ids
+        assertThat(keyedStateEntries()).isEqualTo(Shards.of("s1") == Shards.of("s2") ? 1 : 2); // only the seen ids
     }
 }

@@ -42,4 +42,18 @@ class PositionedEventSerializerTest {
         assertThat(TypeInformation.of(PositionedEvent.class)).isEqualTo(PositionedEventTypeInfo.INSTANCE);
         assertThat(new ListTypeInfo<>(PositionedEvent.class).getElementTypeInfo()).isEqualTo(PositionedEventTypeInfo.INSTANCE);
     }
+
+    @Test
+    void neverReusesTheGivenInstance() throws Exception {
+        // the job runs with object reuse on, and dedup and the join keep the records they receive
+        // (waiting for the watermark, in heap state): a deserializer that filled the reused instance
+        // would overwrite them
+        PositionedEvent reuse = PositionedEvent.of(TestEvents.search("s1", "u1", "q", "2026-11-26T09:00:00Z"), 1, 0, 1);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        PositionedEventSerializer.INSTANCE.serialize(PositionedEvent.of(TestEvents.search("s2", "u2", "r", "2026-11-26T09:00:00Z"), 2, 0, 2), out);
+        PositionedEvent read = PositionedEventSerializer.INSTANCE.deserialize(reuse, new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read).isNotSameAs(reuse);
+        assertThat(reuse.eventId).isEqualTo("s1");
+        assertThat(read.eventId).isEqualTo("s2");
+    }
 }
