@@ -356,6 +356,7 @@ public final class SparkDuckDbBench {
         String engine = args[2];
         String root = args[3];
         int cores = Integer.parseInt(args[4]);
+        boolean keepState = !(args.length > 6 && args[6].equals("no-state"));
         Properties out = new Properties();
         out.setProperty("engine", engine);
         if (engine.startsWith("spark")) {
@@ -373,7 +374,7 @@ public final class SparkDuckDbBench {
                 StorageLayout layout = StorageLayout.at(root, spark.sparkContext().hadoopConfiguration());
                 long t0 = System.nanoTime();
                 SparkRecomputeJob job = new SparkRecomputeJob(spark, layout);
-                if (args.length > 6 && args[6].equals("no-state")) {
+                if (!keepState) {
                     job.withoutState();
                 }
                 SparkRecomputeJob.Outcome o = job.run(
@@ -402,8 +403,7 @@ public final class SparkDuckDbBench {
                 s.execute("SET memory_limit = '" + args[5].toUpperCase(Locale.ROOT) + "B'");
                 s.execute("SET temp_directory = '" + tmp + "'");
                 long t0 = System.nanoTime();
-                java.nio.file.Path state = args.length > 6 && args[6].equals("no-state") ? null
-                        : Files.createDirectories(dir.resolve("state"));
+                java.nio.file.Path state = keepState ? Files.createDirectories(dir.resolve("state")) : null;
                 Map<String, Long> stages = DuckDbViews.run(c, files, dir, state);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 out.setProperty("seconds", Double.toString(secs));

@@ -126,7 +126,7 @@ final class LogOrderQueue {
         }
     }
 
-    /** Records in lanes and stray records (tests). */
+    /** The records waiting out of their lane's order, in the general queue (tests). */
     int strayCount() {
         return stray.size();
     }
